@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Fails when the library is not what the notebooks export, or when a notebook is not clean.
+# Works on copies, so it judges the working tree without touching it (and without needing git).
+set -euo pipefail
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cp -r kick_nbdev "$tmp/lib_before"
+nbdev_export
+if ! diff -r -x __pycache__ "$tmp/lib_before" kick_nbdev; then
+  echo "FAIL: kick_nbdev/ differs from what nbs/ exports. Run nbdev_export and commit both." >&2; exit 1
+fi
+cp -r nbs "$tmp/nbs"
+nbdev_clean --fname "$tmp/nbs" >/dev/null
+if ! diff -r -x .ipynb_checkpoints nbs "$tmp/nbs" >/dev/null; then
+  diff -rq -x .ipynb_checkpoints nbs "$tmp/nbs" >&2 || true
+  echo "FAIL: notebooks above are not clean. Run nbdev_clean and commit." >&2; exit 1
+fi
+echo "check-sync: library equals the notebooks' export; notebooks are clean."

@@ -1,0 +1,48 @@
+# Two commands for a fresh machine (see README):  `make serve`  and  `make test`.
+SHELL := /bin/bash
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST  ?= 127.0.0.1
+PORT  ?= 8000
+
+.PHONY: install serve test test-notebooks test-pytest check-sync sysdeps data train bench clean-venv
+
+# Re-install only when the declared requirements change.
+$(STAMP): settings.ini setup.py
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+## The main job: API + dashboard on the shipped, pretrained model.
+serve: install
+	$(PY) api.py --host $(HOST) --port $(PORT)
+
+## Every test: library == notebooks, clean notebooks, nbdev_test, pytest (API, S3, browser).
+test: install sysdeps check-sync test-notebooks test-pytest
+
+sysdeps:
+	bash .ci/sysdeps.sh
+
+check-sync: install
+	PATH=$(BIN):$$PATH bash .ci/check_sync.sh
+
+test-notebooks: install
+	cd nbs && ../$(BIN)/nbdev_test --path . --n_workers 2 --timing
+
+test-pytest: install
+	$(PY) -m pytest -q tests
+
+## Real corpus from Debian packages (no root needed), then the shipped model's training run.
+data: install
+	$(BIN)/kick_data fetch
+
+train: data
+	$(BIN)/kick_train --out runs/shipped --ship
+
+bench: install
+	$(PY) benchmarks/decode_latency.py

@@ -1,0 +1,1 @@
+"Shared pytest fixtures: small synthetic kicks, so tests never need downloads."
