@@ -6,7 +6,7 @@
 __all__ = ['DECODERS', 'PEAK', 'DEFAULT_CHECKPOINT', 'CHECKPOINT_KEYS', 'ModelConfig', 'SpectrogramBranch', 'KickEncoder',
            'log_spaced_points', 'KickSynthDecoder', 'SpectrogramDecoder', 'KickVAE', 'KickModel', 'load_model']
 
-# %% ../nbs/06_model.ipynb #5c9ac398
+# %% ../nbs/06_model.ipynb #78d252b3
 from dataclasses import dataclass, asdict, field, fields
 import math, functools
 from pathlib import Path
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 import torchaudio
 from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
 
-# %% ../nbs/06_model.ipynb #619aa72c
+# %% ../nbs/06_model.ipynb #31b8c0aa
 DECODERS = ("wave", "spec")
 
 @dataclass
@@ -66,7 +66,7 @@ class ModelConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
 
-# %% ../nbs/06_model.ipynb #820d2744
+# %% ../nbs/06_model.ipynb #6d2c2db4
 def _conv_block(c_in, c_out):
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GroupNorm(1, c_out), nn.GELU())
 
@@ -102,7 +102,7 @@ class KickEncoder(nn.Module):
         mu, logvar = self.head(torch.cat([self.body(x), self.attack(attack)], dim=1)).chunk(2, dim=1)
         return mu, logvar.clamp(-12.0, 6.0)
 
-# %% ../nbs/06_model.ipynb #623d3361
+# %% ../nbs/06_model.ipynb #bb2b5be8
 def log_spaced_points(n_points:int, # number of control points
                       length:int,   # samples from the onset to the end of the kick
                       curve:float=5.0 # larger = denser at the attack
@@ -126,7 +126,7 @@ class _ControlInterp(nn.Module):
         lo, hi = ctrl[..., self.idx], ctrl[..., self.idx + 1]
         return (lo + (hi - lo) * self.frac) * self.live
 
-# %% ../nbs/06_model.ipynb #fbb389e6
+# %% ../nbs/06_model.ipynb #657f81ac
 def _band_matrix(n_bands, n_bins, sr, f_min=20.0):
     "(n_bins, n_bands) triangular bands, log-spaced from `f_min` to Nyquist, rows summing to 1."
     centres = np.geomspace(f_min, sr / 2, n_bands)
@@ -168,7 +168,7 @@ class KickSynthDecoder(nn.Module):
         with torch.no_grad():
             b = self.params_head.bias; b.zero_()
             P, o = self.cfg.n_points, 0
-            b[o:o + P] = 0.0; o += P                                            # log_f0 -> sigmoid(0) ~ 60 Hz in the range
+            b[o:o + P] = math.log(0.2037 / 0.7963); o += P                      # log_f0: 55 Hz
             t = torch.as_tensor(log_spaced_points(P, 2), dtype=torch.float32)  # 0..1 along the kick
             b[o:o + P] = -8.0 * t; o += P                                      # body amplitude: -70 dB at the end
             b[o:o + P] = 4.0                                                   # partial mix: mostly the fundamental
@@ -213,7 +213,7 @@ class KickSynthDecoder(nn.Module):
     def forward(self, z): # (B, latent_dim)
         return self.synthesize(self.split(self.mlp(z)))
 
-# %% ../nbs/06_model.ipynb #beef5c4a
+# %% ../nbs/06_model.ipynb #d31b501c
 class SpectrogramDecoder(nn.Module):
     "Latent (B, D) -> log-magnitude (B, n_fft//2+1, frames); `audio` turns it into (B, n_samples) by Griffin-Lim."
     def __init__(self, cfg:ModelConfig):
@@ -241,7 +241,7 @@ class SpectrogramDecoder(nn.Module):
         y = self.griffin_lim(torch.exp(log_mag))
         return y / (y.abs().amax(dim=1, keepdim=True) + 1e-7)
 
-# %% ../nbs/06_model.ipynb #5623140b
+# %% ../nbs/06_model.ipynb #17f7df25
 PEAK = float(db_to_amp(PEAK_DBFS))
 
 class KickVAE(nn.Module):
@@ -271,7 +271,7 @@ class KickVAE(nn.Module):
         else: out["log_mag"] = self.decoder(z)
         return out
 
-# %% ../nbs/06_model.ipynb #d593c7b9
+# %% ../nbs/06_model.ipynb #03fc3e92
 import importlib.resources
 DEFAULT_CHECKPOINT = Path(str(importlib.resources.files("kick_nbdev"))) / "weights" / "kick_vae.pt"  # shipped in the package
 CHECKPOINT_KEYS = ("config", "state_dict", "latent_mean", "latent_std", "corpus_latents", "corpus_meta", "version")
