@@ -6,7 +6,7 @@
 __all__ = ['DECODERS', 'PEAK', 'DEFAULT_CHECKPOINT', 'CHECKPOINT_KEYS', 'ModelConfig', 'SpectrogramBranch', 'KickEncoder',
            'log_spaced_points', 'KickSynthDecoder', 'SpectrogramDecoder', 'KickVAE', 'KickModel', 'load_model']
 
-# %% ../nbs/06_model.ipynb #78d252b3
+# %% ../nbs/06_model.ipynb #084179ac
 from dataclasses import dataclass, asdict, field, fields
 import math, functools
 from pathlib import Path
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 import torchaudio
 from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
 
-# %% ../nbs/06_model.ipynb #31b8c0aa
+# %% ../nbs/06_model.ipynb #bd71020d
 DECODERS = ("wave", "spec")
 
 @dataclass
@@ -42,6 +42,7 @@ class ModelConfig:
     n_noise_bands:int = 32          # noise filter bands (wave decoder)
     noise_n_fft:int = 512           # noise shaping STFT (wave decoder)
     transient_len:int = 1024        # free-form click waveform, samples (wave decoder)
+    body_decimation:int = 4         # the body is synthesised at sample_rate / this (11 kHz: a kick body has nothing above 5 kHz)
     spec_n_fft:int = 1024           # spec decoder STFT
     spec_hop:int = 128
     gl_iters:int = 32               # Griffin-Lim iterations (spec decoder)
@@ -50,6 +51,7 @@ class ModelConfig:
     def __post_init__(self):
         if self.decoder not in DECODERS: raise ValueError(f"decoder must be one of {DECODERS}, got {self.decoder!r}")
         if self.latent_dim < 1: raise ValueError(f"latent_dim must be >= 1, got {self.latent_dim}")
+        if self.n_samples % self.body_decimation: raise ValueError(f"n_samples must be a multiple of body_decimation={self.body_decimation}")
         if self.n_samples < self.attack_len or self.onset_sample >= self.n_samples // 4:
             raise ValueError(f"n_samples={self.n_samples} too short for attack_len={self.attack_len} / onset_sample={self.onset_sample}")
 
@@ -66,7 +68,7 @@ class ModelConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
 
-# %% ../nbs/06_model.ipynb #6d2c2db4
+# %% ../nbs/06_model.ipynb #9e7aee5b
 def _conv_block(c_in, c_out):
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GroupNorm(1, c_out), nn.GELU())
 
@@ -102,7 +104,7 @@ class KickEncoder(nn.Module):
         mu, logvar = self.head(torch.cat([self.body(x), self.attack(attack)], dim=1)).chunk(2, dim=1)
         return mu, logvar.clamp(-12.0, 6.0)
 
-# %% ../nbs/06_model.ipynb #bb2b5be8
+# %% ../nbs/06_model.ipynb #f8627e37
 def log_spaced_points(n_points:int, # number of control points
                       length:int,   # samples from the onset to the end of the kick
                       curve:float=5.0 # larger = denser at the attack
@@ -118,15 +120,18 @@ class _ControlInterp(nn.Module):
         rel = np.asarray(positions, dtype=np.float64) - onset
         idx = np.clip(np.searchsorted(points, rel, side="right") - 1, 0, len(points) - 2)
         frac = np.clip((rel - points[idx]) / (points[idx + 1] - points[idx]), 0.0, 1.0)
-        self.register_buffer("idx", torch.as_tensor(idx, dtype=torch.long), persistent=False)
-        self.register_buffer("frac", torch.as_tensor(frac, dtype=torch.float32), persistent=False)
-        self.register_buffer("live", torch.as_tensor(rel >= 0, dtype=torch.float32), persistent=False)
+        live = rel >= 0
+        # a dense (n_points, n_positions) matrix: one BLAS matmul beats gathers on big batches
+        weights = np.zeros((len(points), len(rel)), dtype=np.float32)
+        cols = np.arange(len(rel))
+        weights[idx, cols] = (1 - frac) * live
+        weights[idx + 1, cols] += frac * live
+        self.register_buffer("weights", torch.from_numpy(weights), persistent=False)
 
     def forward(self, ctrl): # (B, C, n_points)
-        lo, hi = ctrl[..., self.idx], ctrl[..., self.idx + 1]
-        return (lo + (hi - lo) * self.frac) * self.live
+        return ctrl @ self.weights   # (B, C, n_positions)
 
-# %% ../nbs/06_model.ipynb #657f81ac
+# %% ../nbs/06_model.ipynb #a0278195
 def _band_matrix(n_bands, n_bins, sr, f_min=20.0):
     "(n_bins, n_bands) triangular bands, log-spaced from `f_min` to Nyquist, rows summing to 1."
     centres = np.geomspace(f_min, sr / 2, n_bands)
@@ -147,8 +152,9 @@ class KickSynthDecoder(nn.Module):
         self.params_head = nn.Linear(cfg.hidden, sum(self.sizes.values()))
         self.transient_head = nn.Linear(cfg.hidden, cfg.transient_len)
         pts = log_spaced_points(P, cfg.n_samples - cfg.onset_sample)
-        self.to_samples = _ControlInterp(pts, np.arange(cfg.n_samples), cfg.onset_sample)
-        hop = cfg.noise_n_fft // 4
+        self.body_rate = cfg.sample_rate / cfg.body_decimation
+        self.to_body = _ControlInterp(pts, np.arange(0, cfg.n_samples, cfg.body_decimation), cfg.onset_sample)
+        hop = cfg.noise_n_fft // 2  # 50 % overlap: half the inverse-STFT cost of 75 %, still exact with a Hann window
         self.to_frames = _ControlInterp(pts, np.arange(cfg.n_samples // hop + 1) * hop, cfg.onset_sample)
         g = torch.Generator().manual_seed(cfg.seed)
         noise = torch.randn(cfg.n_samples, generator=g)
@@ -161,6 +167,7 @@ class KickSynthDecoder(nn.Module):
         self.register_buffer("transient_fade", fade, persistent=False)
         self.transient_start = max(0, cfg.onset_sample - 32)
         self.register_buffer("base_ratio", torch.arange(1, K + 1, dtype=torch.float32), persistent=False)
+        self.register_buffer("overtone", (self.base_ratio > 1).float(), persistent=False)  # partials free to detune
         self._init_biases()
 
     def _init_biases(self):
@@ -185,7 +192,7 @@ class KickSynthDecoder(nn.Module):
             f0_hz=torch.exp(math.log(25.0) + torch.sigmoid(raw["log_f0"]) * math.log(1200.0 / 25.0)),  # (B, P) 25..1200 Hz
             amp=torch.exp(raw["amp"]),                                                          # (B, P) body amplitude
             partial_mix=torch.softmax(raw["partial_mix"].view(B, K, P), dim=1),                # (B, K, P) share per partial
-            ratio=self.base_ratio * torch.exp(0.35 * torch.tanh(raw["ratio"])) ** (self.base_ratio > 1),  # (B, K), fundamental fixed at 1
+            ratio=self.base_ratio * torch.exp(0.35 * torch.tanh(raw["ratio"]) * self.overtone),  # (B, K), fundamental fixed at 1
             phase=math.pi * torch.tanh(raw["phase"]),                                          # (B, K) initial phase, rad
             noise=torch.exp(raw["noise"].view(B, -1, P)),                                # (B, NB, P) noise band gains
             drive=F.softplus(raw["drive"]) + 0.05,                                             # (B, 1) tanh drive
@@ -195,14 +202,16 @@ class KickSynthDecoder(nn.Module):
     def synthesize(self, p:dict): # parameters from `split`
         "Audio (B, n_samples) from named synth parameters."
         cfg = self.cfg
-        f0 = self.to_samples(p["f0_hz"].unsqueeze(1))[:, 0]                                   # (B, T) Hz, 0 before onset
-        phase = 2 * math.pi * torch.cumsum(f0 / cfg.sample_rate, dim=1)                      # (B, T) rad
-        freqs = f0.unsqueeze(1) * p["ratio"].unsqueeze(2)                                     # (B, K, T)
-        amps = self.to_samples(p["partial_mix"] * p["amp"].unsqueeze(1))                      # (B, K, T)
-        amps = amps * (freqs < cfg.sample_rate / 2).float()                                  # no aliasing partials
+        # the body, at the decimated rate, then band-limited upsampling (zero-padding the spectrum)
+        f0 = self.to_body(p["f0_hz"].unsqueeze(1))[:, 0]                                      # (B, Tb) Hz, 0 before onset
+        phase = 2 * math.pi * torch.cumsum(f0 / self.body_rate, dim=1)                        # (B, Tb) rad
+        freqs = f0.unsqueeze(1) * p["ratio"].unsqueeze(2)                                     # (B, K, Tb)
+        amps = self.to_body(p["partial_mix"] * p["amp"].unsqueeze(1))                         # (B, K, Tb)
+        amps = amps * (freqs < self.body_rate / 2).float()                                   # no aliasing partials
         body = (amps * torch.sin(phase.unsqueeze(1) * p["ratio"].unsqueeze(2) + p["phase"].unsqueeze(2))).sum(1)
+        body = torch.fft.irfft(torch.fft.rfft(body), n=cfg.n_samples) * cfg.body_decimation   # (B, T)
         gains = self.bands @ self.to_frames(p["noise"])                                       # (B, bins, frames)
-        noise = torch.istft(self.noise_stft * gains, cfg.noise_n_fft, cfg.noise_n_fft // 4, window=self.window,
+        noise = torch.istft(self.noise_stft * gains, cfg.noise_n_fft, cfg.noise_n_fft // 2, window=self.window,
                             length=cfg.n_samples)
         y = body + noise
         s, L = self.transient_start, p["transient"].shape[1]
@@ -213,7 +222,7 @@ class KickSynthDecoder(nn.Module):
     def forward(self, z): # (B, latent_dim)
         return self.synthesize(self.split(self.mlp(z)))
 
-# %% ../nbs/06_model.ipynb #d31b501c
+# %% ../nbs/06_model.ipynb #573b70db
 class SpectrogramDecoder(nn.Module):
     "Latent (B, D) -> log-magnitude (B, n_fft//2+1, frames); `audio` turns it into (B, n_samples) by Griffin-Lim."
     def __init__(self, cfg:ModelConfig):
@@ -241,7 +250,7 @@ class SpectrogramDecoder(nn.Module):
         y = self.griffin_lim(torch.exp(log_mag))
         return y / (y.abs().amax(dim=1, keepdim=True) + 1e-7)
 
-# %% ../nbs/06_model.ipynb #17f7df25
+# %% ../nbs/06_model.ipynb #5e7a6b4a
 PEAK = float(db_to_amp(PEAK_DBFS))
 
 class KickVAE(nn.Module):
@@ -271,7 +280,7 @@ class KickVAE(nn.Module):
         else: out["log_mag"] = self.decoder(z)
         return out
 
-# %% ../nbs/06_model.ipynb #03fc3e92
+# %% ../nbs/06_model.ipynb #7566652c
 import importlib.resources
 DEFAULT_CHECKPOINT = Path(str(importlib.resources.files("kick_nbdev"))) / "weights" / "kick_vae.pt"  # shipped in the package
 CHECKPOINT_KEYS = ("config", "state_dict", "latent_mean", "latent_std", "corpus_latents", "corpus_meta", "version")
