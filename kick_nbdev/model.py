@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['DECODERS', 'PEAK', 'DEFAULT_CHECKPOINT', 'CHECKPOINT_KEYS', 'ModelConfig', 'SpectrogramBranch', 'KickEncoder',
-           'log_spaced_points', 'KickSynthDecoder', 'SpectrogramDecoder', 'KickVAE', 'KickModel', 'load_model']
+           'log_spaced_points', 'KickSynthDecoder', 'make_griffin_lim', 'SpectrogramDecoder', 'KickVAE', 'KickModel',
+           'load_model']
 
-# %% ../nbs/06_model.ipynb #084179ac
+# %% ../nbs/06_model.ipynb #463cd14c
 from dataclasses import dataclass, asdict, field, fields
 import math, functools
 from pathlib import Path
@@ -17,7 +18,7 @@ import torch.nn.functional as F
 import torchaudio
 from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
 
-# %% ../nbs/06_model.ipynb #bd71020d
+# %% ../nbs/06_model.ipynb #347ffaac
 DECODERS = ("wave", "spec")
 
 @dataclass
@@ -68,7 +69,7 @@ class ModelConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
 
-# %% ../nbs/06_model.ipynb #9e7aee5b
+# %% ../nbs/06_model.ipynb #68840974
 def _conv_block(c_in, c_out):
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GroupNorm(1, c_out), nn.GELU())
 
@@ -104,7 +105,7 @@ class KickEncoder(nn.Module):
         mu, logvar = self.head(torch.cat([self.body(x), self.attack(attack)], dim=1)).chunk(2, dim=1)
         return mu, logvar.clamp(-12.0, 6.0)
 
-# %% ../nbs/06_model.ipynb #f8627e37
+# %% ../nbs/06_model.ipynb #aa114fb1
 def log_spaced_points(n_points:int, # number of control points
                       length:int,   # samples from the onset to the end of the kick
                       curve:float=5.0 # larger = denser at the attack
@@ -131,7 +132,7 @@ class _ControlInterp(nn.Module):
     def forward(self, ctrl): # (B, C, n_points)
         return ctrl @ self.weights   # (B, C, n_positions)
 
-# %% ../nbs/06_model.ipynb #a0278195
+# %% ../nbs/06_model.ipynb #4fc60a16
 def _band_matrix(n_bands, n_bins, sr, f_min=20.0):
     "(n_bins, n_bands) triangular bands, log-spaced from `f_min` to Nyquist, rows summing to 1."
     centres = np.geomspace(f_min, sr / 2, n_bands)
@@ -222,7 +223,12 @@ class KickSynthDecoder(nn.Module):
     def forward(self, z): # (B, latent_dim)
         return self.synthesize(self.split(self.mlp(z)))
 
-# %% ../nbs/06_model.ipynb #573b70db
+# %% ../nbs/06_model.ipynb #a6861095
+def make_griffin_lim(cfg:ModelConfig)->nn.Module:
+    "Deterministic Griffin-Lim (zero initial phase, momentum 0.99) at the spec decoder's STFT: magnitude (B, bins, frames) -> (B, n_samples)."
+    return torchaudio.transforms.GriffinLim(n_fft=cfg.spec_n_fft, hop_length=cfg.spec_hop, power=1.0, n_iter=cfg.gl_iters,
+                                            momentum=0.99, rand_init=False, length=cfg.n_samples)
+
 class SpectrogramDecoder(nn.Module):
     "Latent (B, D) -> log-magnitude (B, n_fft//2+1, frames); `audio` turns it into (B, n_samples) by Griffin-Lim."
     def __init__(self, cfg:ModelConfig):
@@ -237,9 +243,7 @@ class SpectrogramDecoder(nn.Module):
         self.convs = nn.Sequential(up(), up(), up())
         self.to_bins = nn.Conv1d(c, self.n_bins, 1)
         nn.init.constant_(self.to_bins.bias, -4.0)
-        self.griffin_lim = torchaudio.transforms.GriffinLim(n_fft=cfg.spec_n_fft, hop_length=cfg.spec_hop, power=1.0,
-                                                            n_iter=cfg.gl_iters, momentum=0.99, rand_init=False,
-                                                            length=cfg.n_samples)
+        self.griffin_lim = make_griffin_lim(cfg)
 
     def forward(self, z): # (B, latent_dim)
         h = self.mlp(z).view(z.shape[0], self.cfg.hidden, self.seed_frames)
@@ -250,7 +254,7 @@ class SpectrogramDecoder(nn.Module):
         y = self.griffin_lim(torch.exp(log_mag))
         return y / (y.abs().amax(dim=1, keepdim=True) + 1e-7)
 
-# %% ../nbs/06_model.ipynb #5e7a6b4a
+# %% ../nbs/06_model.ipynb #68089971
 PEAK = float(db_to_amp(PEAK_DBFS))
 
 class KickVAE(nn.Module):
@@ -280,7 +284,7 @@ class KickVAE(nn.Module):
         else: out["log_mag"] = self.decoder(z)
         return out
 
-# %% ../nbs/06_model.ipynb #7566652c
+# %% ../nbs/06_model.ipynb #c3bd1227
 import importlib.resources
 DEFAULT_CHECKPOINT = Path(str(importlib.resources.files("kick_nbdev"))) / "weights" / "kick_vae.pt"  # shipped in the package
 CHECKPOINT_KEYS = ("config", "state_dict", "latent_mean", "latent_std", "corpus_latents", "corpus_meta", "version")
