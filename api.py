@@ -1,0 +1,360 @@
+"""The kick_nbdev REST API: generate, morph, walk, vary and encode kicks over HTTP.
+
+Run it with either of
+
+    python api.py --host 127.0.0.1 --port 8000
+    uvicorn api:create_app --factory --host 127.0.0.1 --port 8000
+
+Endpoints (OpenAPI with examples at /docs):
+
+    POST /api/generate      {"latent_vector": [...], "format": "wav"}              -> KickGenerationResponse
+    POST /api/random        {"format": "wav", "seed": 123}                         -> KickGenerationResponse
+    POST /api/interpolate   {"start": [...], "end": [...], "steps": 8, "mode": "linear"} -> {"items": [...]}
+    POST /api/variations    {"latent_vector": [...], "n": 4, "intensity": 0.3}     -> {"items": [...]}
+    POST /api/walk          {"start": [...], "steps": 16, "step_size": 0.05}       -> {"items": [...]}
+    POST /api/encode        multipart upload "file" (<= 10 MB)                     -> {"latent_vector": [...]}
+    GET  /api/audio/{file}  a stored audio file or its sidecar JSON
+    GET  /api/model         the model and the limits a client needs
+    GET  /api/health        liveness, model and storage status
+
+Configuration (environment variables):
+
+    KICK_MODEL_PATH       checkpoint to serve (default: the shipped kick_nbdev/weights/kick_vae.pt)
+    KICK_STORAGE          local (default) | s3
+    KICK_STORAGE_DIR      local storage directory (default: ./generated)
+    KICK_S3_BUCKET, KICK_S3_PREFIX (kicks/), KICK_S3_ENDPOINT_URL, KICK_S3_REGION, KICK_S3_URL_EXPIRES_S (3600)
+                          S3-compatible storage; credentials through boto3's usual AWS_* variables
+    KICK_CORS_ORIGINS     comma-separated origins allowed by CORS, or * (default: none, same-origin only)
+    KICK_TORCH_THREADS    torch intra-op threads (default 1: decodes are serialised, so one thread per decode
+                          keeps latency steady when the machine is shared)
+"""
+import argparse, logging, math, os, re, secrets
+from contextlib import asynccontextmanager, contextmanager
+from typing import Annotated, Literal
+
+import torch
+from fastapi import Depends, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+
+from kick_nbdev import __version__
+from kick_nbdev.latent import MAX_ABS_LATENT, MAX_SEED
+from kick_nbdev.preprocess import AudioFileError
+from kick_nbdev.service import MAX_BATCH, GeneratedKick, KickService, KickSet, latent_to_list
+from kick_nbdev.storage import StorageUnavailable, content_type
+
+log = logging.getLogger("kick_nbdev.api")
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024      # largest audio file /api/encode accepts, bytes
+MAX_JSON_BODY_BYTES = 64 * 1024          # largest JSON body of the other endpoints, bytes (a 64-step request is < 10 kB)
+MULTIPART_OVERHEAD_BYTES = 64 * 1024     # room for multipart headers around an upload, bytes
+ISSUED_NAME = r"^kick_[0-9a-f]{32}\.(wav|flac|json)$"  # the only file names this API hands out
+
+# ----------------------------------------------------------------------------------------------- request models
+Coordinate = Annotated[float, Field(strict=True, ge=-MAX_ABS_LATENT, le=MAX_ABS_LATENT, allow_inf_nan=False)]
+Latent = Annotated[list[Coordinate], Field(min_length=1, max_length=1024,
+    description=f"One number per latent dimension (exactly `latent_dim` of them, see GET /api/model), "
+                f"each within ±{MAX_ABS_LATENT:g}.")]
+Format = Annotated[Literal["wav", "flac"], Field(description="Audio file format.")]
+BitDepth = Annotated[Literal[16, 24], Field(description="PCM bits per sample (WAV and FLAC).")]
+Seed = Annotated[int | None, Field(strict=True, ge=0, le=MAX_SEED,
+    description=f"Integer in [0, {MAX_SEED}]: the same seed always gives the same result. Omit for a new one.")]
+Steps = Annotated[int, Field(strict=True, ge=2, le=MAX_BATCH, description=f"Number of kicks, 2..{MAX_BATCH}, endpoints included.")]
+
+EXAMPLE_LATENT = [0.87, -0.12, 0.45, -0.67, 0.03, 0.91, -0.22, 0.5]
+EXAMPLE_LATENT_B = [-0.5, 0.8, -0.3, 0.2, 1.1, -0.4, 0.6, -0.9]
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not silently ignored
+    format: Format = "wav"
+    bit_depth: BitDepth = 16
+
+class KickGenerationRequest(_Request):
+    "Decode one latent vector."
+    latent_vector: Latent
+    model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT, "format": "wav"}]})
+
+class RandomRequest(_Request):
+    "Draw a kick from the prior."
+    seed: Seed = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"format": "wav", "seed": 123}]})
+
+class InterpolateRequest(_Request):
+    "Kicks on the path from `start` to `end`."
+    start: Latent
+    end: Latent
+    steps: Steps = 8
+    mode: Literal["linear", "slerp"] = Field("linear", description="`linear`, or `slerp`: great-circle direction, linear norm.")
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"start": EXAMPLE_LATENT, "end": EXAMPLE_LATENT_B, "steps": 8, "format": "wav", "mode": "slerp"}]})
+
+class VariationsRequest(_Request):
+    "Kicks near a kick."
+    latent_vector: Latent
+    n: int = Field(4, strict=True, ge=1, le=MAX_BATCH, description=f"Number of variations, 1..{MAX_BATCH}.")
+    intensity: float = Field(0.3, strict=True, ge=0.0, le=1.0, allow_inf_nan=False,
+                             description="0 = the same kick, 1 = as far as a typical corpus kick lies from the corpus mean.")
+    seed: Seed = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT, "n": 4, "intensity": 0.3, "seed": 7}]})
+
+class WalkRequest(_Request):
+    "A smooth random walk that stays in the region of the training data."
+    start: Latent
+    steps: Steps = 16
+    step_size: float = Field(0.05, strict=True, gt=0.0, le=0.5, allow_inf_nan=False,
+                             description="Distance per step as a fraction of each dimension's slider range.")
+    seed: Seed = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"start": EXAMPLE_LATENT, "steps": 16, "step_size": 0.05, "seed": 1}]})
+
+# ---------------------------------------------------------------------------------------------- response models
+class KickGenerationResponse(BaseModel):
+    wavUrl: str = Field(description="Absolute URL of the audio file (WAV or FLAC, as requested).")
+    latent_used: list[float] = Field(description="Exactly the latent vector that was decoded.")
+    request_id: str = Field(description="Unique id of this request (and item).")
+    seed: int | None = Field(None, description="The prior seed that reproduces this kick (random kicks only).")
+    metadataUrl: str = Field(description="Absolute URL of the sidecar JSON: latent, seed, model version, format.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "wavUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.wav",
+        "latent_used": EXAMPLE_LATENT, "request_id": "gen_9c1f2e3d4b5a", "seed": None,
+        "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json"}]})
+
+class KickListResponse(BaseModel):
+    items: list[KickGenerationResponse] = Field(description="The kicks, in path order.")
+    request_id: str
+    seed: int | None = Field(None, description="Seed of the operation's randomness (walk, variations).")
+
+class EncodeResponse(BaseModel):
+    latent_vector: list[float] = Field(description="The upload's latent (posterior mean), ready for /api/generate.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT}]})
+
+class ModelResponse(BaseModel):
+    model_version: str
+    model_fingerprint: str = Field(description="Hash of the weights.")
+    decoder: str = Field(description="`wave` (DDSP-style synth) or `spec` (magnitude + Griffin-Lim).")
+    sample_rate: int
+    n_samples: int
+    latent_dim: int
+    latent_bound: float = Field(description="Every latent value must lie within ± this.")
+    slider_low: list[float] = Field(description="Per dimension: corpus mean - 3 std.")
+    slider_high: list[float] = Field(description="Per dimension: corpus mean + 3 std.")
+    latent_mean: list[float]
+    latent_std: list[float]
+    corpus_size: int
+    formats: list[str]
+    bit_depths: list[int]
+    max_batch: int = Field(description="Most kicks per request (steps, n).")
+    max_seed: int
+    storage: str = Field(description="`local` or `s3`.")
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"]
+    model_loaded: bool
+    model_version: str | None
+    storage: str | None
+    storage_ok: bool
+    detail: str | None = None
+    version: str = __version__
+
+ERRORS = {413: {"description": "Request body too large"}, 422: {"description": "Invalid input (the message says what to fix)"},
+          503: {"description": "Model not loaded or storage unavailable"}}
+
+class BodySizeLimit:
+    """ASGI middleware: a 413 naming the limit for request bodies under `/api/` that are too large; the declared
+    Content-Length is checked before anything is read, and streamed (chunked) bodies are counted as they arrive."""
+    def __init__(self, app, default_bytes:int, per_path:dict):
+        self.app, self.default_bytes, self.per_path = app, default_bytes, per_path
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"): return await self.app(scope, receive, send)
+        limit = self.per_path.get(scope["path"], self.default_bytes)
+        message = f"request body too large: {scope['path']} accepts at most {limit} bytes"
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return await JSONResponse({"detail": message}, status_code=413)(scope, receive, send)
+        received = 0
+        async def receive_within_limit():
+            nonlocal received
+            msg = await receive()
+            received += len(msg.get("body", b"")) if msg["type"] == "http.request" else 0
+            if received > limit: raise HTTPException(413, message)  # FastAPI re-raises it from body parsing
+            return msg
+        await self.app(scope, receive_within_limit, send)
+
+# --------------------------------------------------------------------------------------------------- the app
+def get_service(request:Request)->KickService:
+    "The service the lifespan loaded (503 while there is none)."
+    service = getattr(request.app.state, "service", None)
+    if service is None:
+        raise HTTPException(503, f"model not loaded: {getattr(request.app.state, 'load_error', None) or 'starting up'}")
+    return service
+
+@contextmanager
+def client_errors():
+    "Turn the library's input errors into 422s that carry its message."
+    try: yield
+    except ValueError as e: raise HTTPException(422, str(e)) from None
+
+def mount_dashboard(app:FastAPI)->None:
+    """THE HOOK for the user interface at `/`. The Panel dashboard (dashboard.py) replaces this landing page:
+    mount it here (e.g. `panel.io.fastapi.add_application("/", app=app)`), reading the service from
+    `app.state.service`, which the lifespan sets before the first request."""
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def landing_page():
+        return ("<!doctype html><html><head><meta charset='utf-8'><title>kick_nbdev</title></head>"
+                "<body style='font-family:sans-serif;max-width:40em;margin:3em auto'>"
+                "<h1>kick_nbdev</h1><p>An AI kick-drum generator. The REST API lives under <code>/api</code>; "
+                "try it in the <a href='docs'>interactive docs</a>.</p>"
+                "<pre>curl -X POST localhost:8000/api/random -H 'content-type: application/json' -d '{\"seed\": 123}'</pre>"
+                "</body></html>")
+
+def create_app(service:KickService|None=None # a ready service; None = build one from the environment at startup
+              )->FastAPI:
+    "The kick_nbdev FastAPI application (the model is loaded once, by the lifespan)."
+    @asynccontextmanager
+    async def lifespan(app:FastAPI):
+        torch.set_num_threads(int(os.environ.get("KICK_TORCH_THREADS", "1")))
+        app.state.service, app.state.load_error = service, None
+        if service is None:
+            try: app.state.service = await run_in_threadpool(KickService.from_env)
+            except (OSError, ValueError) as e:  # no checkpoint, unreadable checkpoint, bad storage settings
+                app.state.load_error = str(e)
+                log.error("kick_nbdev API starts without a model: %s", e)
+        if app.state.service is not None:
+            log.info("kick_nbdev API: %r, storage %r", app.state.service.model, app.state.service.storage)
+        yield
+
+    app = FastAPI(title="kick_nbdev API", version=__version__, lifespan=lifespan,
+                  description="Generate, morph, walk, vary and encode kick drums in a learned timbre space. "
+                              "Every kick comes back as an absolute URL of a stored WAV/FLAC file plus the exact latent used.")
+    origins = [o.strip() for o in os.environ.get("KICK_CORS_ORIGINS", "").split(",") if o.strip()]
+    if origins: app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(BodySizeLimit, default_bytes=MAX_JSON_BODY_BYTES,
+                       per_path={"/api/encode": MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request:Request, exc:RequestValidationError):
+        "FastAPI's 422, except that echoed NaN/inf inputs become strings (JSON has no NaN; the default handler 500s)."
+        return JSONResponse({"detail": json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
+
+    @app.exception_handler(StorageUnavailable)
+    async def storage_unavailable(request:Request, exc:StorageUnavailable):
+        log.warning("storage unavailable: %s", exc)
+        return JSONResponse({"detail": f"storage unavailable, try again later: {exc}"}, status_code=503)
+
+    def kick_response(request:Request, kick:GeneratedKick, request_id:str)->KickGenerationResponse:
+        url = lambda name, public: public or str(request.url_for("get_audio", file=name))
+        return KickGenerationResponse(wavUrl=url(kick.name, kick.url), latent_used=kick.latent, request_id=request_id,
+                                      seed=kick.seed, metadataUrl=url(kick.metadata_name, kick.metadata_url))
+
+    def list_response(request:Request, kicks:KickSet)->KickListResponse:
+        request_id = new_request_id()
+        return KickListResponse(items=[kick_response(request, k, f"{request_id}_{i:02d}") for i, k in enumerate(kicks.kicks)],
+                                request_id=request_id, seed=kicks.seed)
+
+    Service = Annotated[KickService, Depends(get_service)]
+
+    @app.post("/api/generate", response_model=KickGenerationResponse, responses=ERRORS, tags=["generate"])
+    def generate(body:KickGenerationRequest, request:Request, service:Service):
+        "Decode one latent vector into a kick."
+        with client_errors(): kick = service.generate(body.latent_vector, body.format, body.bit_depth)
+        return kick_response(request, kick, new_request_id())
+
+    @app.post("/api/random", response_model=KickGenerationResponse, responses=ERRORS, tags=["generate"])
+    def random(request:Request, service:Service, body:RandomRequest|None=None):
+        "A new kick from the prior. Pass `seed` to get the same kick again; the body may be omitted."
+        body = body or RandomRequest()
+        with client_errors(): kick = service.random(body.seed, body.format, body.bit_depth)
+        return kick_response(request, kick, new_request_id())
+
+    @app.post("/api/interpolate", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
+    def interpolate(body:InterpolateRequest, request:Request, service:Service):
+        "`steps` kicks morphing from `start` to `end` (both included), decoded in one batch."
+        with client_errors(): kicks = service.interpolate(body.start, body.end, body.steps, body.mode, body.format, body.bit_depth)
+        return list_response(request, kicks)
+
+    @app.post("/api/variations", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
+    def variations(body:VariationsRequest, request:Request, service:Service):
+        "`n` kicks near `latent_vector`; `intensity` sets how far (the same `seed` gives the same variations)."
+        with client_errors():
+            kicks = service.variations(body.latent_vector, body.n, body.intensity, body.seed, body.format, body.bit_depth)
+        return list_response(request, kicks)
+
+    @app.post("/api/walk", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
+    def walk(body:WalkRequest, request:Request, service:Service):
+        "A smooth random walk of `steps` kicks from `start`, staying inside the slider ranges."
+        with client_errors():
+            kicks = service.walk(body.start, body.steps, body.step_size, body.seed, body.format, body.bit_depth)
+        return list_response(request, kicks)
+
+    @app.post("/api/encode", response_model=EncodeResponse, tags=["analyse"],
+              responses={**ERRORS, 415: {"description": "The upload is not a readable audio file"}})
+    def encode(service:Service, file:UploadFile=File(description="A kick: WAV, FLAC, OGG or AIFF, any rate, mono or stereo, <= 10 MB.")):
+        "The latent of an uploaded kick (preprocessed exactly like the training corpus)."
+        data = file.file.read(MAX_UPLOAD_BYTES + 1)
+        name = file.filename or "upload"
+        if len(data) > MAX_UPLOAD_BYTES: raise HTTPException(413, f"{name}: the upload is larger than {MAX_UPLOAD_BYTES} bytes (10 MB)")
+        if not data: raise HTTPException(422, f"{name}: the upload is empty (0 bytes)")
+        try: z = service.encode_upload(data, name)
+        except AudioFileError as e: raise HTTPException(415, f"not a readable audio file: {e}") from None
+        except ValueError as e: raise HTTPException(422, f"{name}: {e}") from None
+        return EncodeResponse(latent_vector=latent_to_list(z))
+
+    @app.get("/api/audio/{file}", name="get_audio", tags=["files"],
+             responses={404: {"description": "Not a file this API issued"}, 503: ERRORS[503]})
+    def get_audio(file:str, service:Service):
+        "A stored audio file (or its `.json` sidecar) by the name the API issued. Content-addressed, so cached forever."
+        if not re.fullmatch(ISSUED_NAME, file): raise HTTPException(404, f"{file!r} is not a file name this API issued")
+        try: data = service.storage.get(file)
+        except FileNotFoundError: raise HTTPException(404, f"{file} is not stored (yet, or any more)") from None
+        return Response(data, media_type=content_type(file), headers={
+            "Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{file.split(".")[0]}"',
+            "Content-Disposition": f'inline; filename="{file}"'})
+
+    @app.get("/api/model", response_model=ModelResponse, responses={503: ERRORS[503]}, tags=["info"])
+    def model_info(service:Service):
+        "The model, the slider range of each latent dimension, and the request limits."
+        return ModelResponse(**service.info())
+
+    @app.get("/api/health", response_model=HealthResponse, tags=["info"])
+    def health(request:Request):
+        "Liveness, whether the model is loaded, and whether storage answers."
+        service = getattr(request.app.state, "service", None)
+        if service is None:
+            return HealthResponse(status="degraded", model_loaded=False, model_version=None, storage=None, storage_ok=False,
+                                  detail=getattr(request.app.state, "load_error", None))
+        try: service.storage.check(); problem = None
+        except StorageUnavailable as e: problem = str(e)
+        return HealthResponse(status="degraded" if problem else "ok", model_loaded=True, model_version=service.model.version,
+                              storage=service.storage.kind, storage_ok=problem is None, detail=problem)
+
+    mount_dashboard(app)
+    return app
+
+def json_safe(value):
+    "`value` with every non-finite float replaced by its name ('nan', 'inf'), recursively."
+    if isinstance(value, float) and not math.isfinite(value): return str(value)
+    if isinstance(value, dict): return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)): return [json_safe(v) for v in value]
+    return value
+
+def new_request_id()->str:
+    "A fresh request id, e.g. 'gen_9c1f2e3d4b5a'."
+    return "gen_" + secrets.token_hex(6)
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Serve the kick_nbdev API (and, once mounted, the dashboard).")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    parser.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    args = parser.parse_args(argv)
+    import uvicorn
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
+    print(f"kick_nbdev: http://{args.host}:{args.port}/  (API under /api, docs at /docs)", flush=True)
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
+
+if __name__ == "__main__":
+    main()
