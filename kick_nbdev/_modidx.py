@@ -284,4 +284,10 @@ d = { 'settings': { 'branch': 'main',
                                   'kick_nbdev.train._beta': ('train.html#_beta', 'kick_nbdev/train.py'),
                                   'kick_nbdev.train._device': ('train.html#_device', 'kick_nbdev/train.py'),
                                   'kick_nbdev.train.attach_corpus': ('train.html#attach_corpus', 'kick_nbdev/train.py'),
-                                  'kick_nbdev.train.kick_train': ('train.html#kick_train', 'kick_nbdev/train.py')}}}
+                                  'kick_nbdev.train.kick_train': ('train.html#kick_train', 'kick_nbdev/train.py')},
+            'kick_nbdev.viz': { 'kick_nbdev.viz.LatentMap': ('viz.html#latentmap', 'kick_nbdev/viz.py'),
+                                'kick_nbdev.viz.LatentMap.fit': ('viz.html#latentmap.fit', 'kick_nbdev/viz.py'),
+                                'kick_nbdev.viz.LatentMap.project': ('viz.html#latentmap.project', 'kick_nbdev/viz.py'),
+                                'kick_nbdev.viz.LatentMap.unproject': ('viz.html#latentmap.unproject', 'kick_nbdev/viz.py'),
+                                'kick_nbdev.viz.log_spectrogram': ('viz.html#log_spectrogram', 'kick_nbdev/viz.py'),
+                                'kick_nbdev.viz.minmax_envelope': ('viz.html#minmax_envelope', 'kick_nbdev/viz.py')}}}
