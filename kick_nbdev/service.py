@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MAX_BATCH', 'latent_to_list', 'GeneratedKick', 'KickSet', 'model_fingerprint', 'KickService']
 
-# %% ../nbs/12_service.ipynb #690f9a11
+# %% ../nbs/12_service.ipynb #33e82023
 import hashlib, json, os, re, tempfile, threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from . import __version__
 from .latent import (check_latent, sample, interpolate, walk, variations, slider_ranges, new_seed,
                                MAX_ABS_LATENT, MAX_SEED)
 from .model import load_model
-from .storage import Storage, encode_audio, storage_from_env, AUDIO_FORMATS, BIT_DEPTHS
+from .storage import Storage, StorageUnavailable, encode_audio, storage_from_env, AUDIO_FORMATS, BIT_DEPTHS
 from .preprocess import AudioFileError, load_audio, preprocess
 
 MAX_BATCH = 64  # most kicks one call may render (interpolation / walk steps, number of variations)
@@ -44,7 +44,7 @@ class KickSet:
     kicks:list                # list of `GeneratedKick`
     seed:int|None = None      # walk / variations seed; None for interpolation
 
-# %% ../nbs/12_service.ipynb #221f5f14
+# %% ../nbs/12_service.ipynb #1f858255
 def model_fingerprint(model # a `KickModel`
                      )->str: # 16 hex digits
     "A short hash of the model's weights: two checkpoints with one version string never share a cache entry."
@@ -69,7 +69,9 @@ class KickService:
         self.model, self.storage, self.cache_size = model, storage, int(cache_size)
         self.fingerprint = model_fingerprint(model)
         self._stored = OrderedDict()  # LRU of file names known to be in storage
-        self._lock = threading.Lock()
+        self._rendering = {}          # name -> Event, for files some call is rendering right now
+        self._lock = threading.Lock()         # guards the two dicts above (held for microseconds)
+        self._decode_lock = threading.Lock()  # one model call at a time
 
     @classmethod
     def from_env(cls, env:dict|None=None): # variables to read; `os.environ` by default
@@ -90,7 +92,7 @@ class KickService:
     def decode(self, latents # (B, D) or (D,) latents, already checked
               )->np.ndarray: # (B, n_samples) float32 audio
         "Decode in one batch, one decode at a time (the dashboard's path to raw audio)."
-        with self._lock, torch.inference_mode(): return self.model.decode(latents)
+        with self._decode_lock, torch.inference_mode(): return self.model.decode(latents)
 
     def _recall(self, z, seed, fmt, bit_depth):
         return dict(latent=latent_to_list(z), seed=seed, model_version=self.model.version, model_fingerprint=self.fingerprint,
@@ -118,22 +120,33 @@ class KickService:
         recalls = [self._recall(z, s, fmt, bit_depth) for z, s in zip(latents, seeds)]
         stems = ["kick_" + hashlib.sha256(json.dumps(r, sort_keys=True).encode()).hexdigest()[:32] for r in recalls]
         names = [(f"{s}.{fmt}", f"{s}.json") for s in stems]
+        claimed, waiting = {}, {}  # names this call renders (-> first index) / names another call is rendering
         with self._lock:
-            todo = {}  # first index of each name that must be rendered (a batch may repeat a latent)
             for i, (audio_name, _) in enumerate(names):
-                if audio_name in self._stored or audio_name in todo: continue
-                if self.storage.exists(audio_name): self._remember(audio_name)
-                else: todo[audio_name] = i
+                if audio_name in self._stored or audio_name in claimed or audio_name in waiting: continue
+                if audio_name in self._rendering: waiting[audio_name] = self._rendering[audio_name]
+                else: claimed[audio_name] = i; self._rendering[audio_name] = threading.Event()
+        todo, stored = {}, []
+        try:
+            todo = {a: i for a, i in claimed.items() if not self.storage.exists(a)}
+            stored += [a for a in claimed if a not in todo]
             if todo:
-                with torch.inference_mode(): audio = self.model.decode(latents[list(todo.values())])
-                for y, i in zip(audio, todo.values()):
-                    audio_name, meta_name = names[i]
+                with self._decode_lock, torch.inference_mode(): audio = self.model.decode(latents[list(todo.values())])
+                for y, (audio_name, i) in zip(audio, todo.items()):
                     data = encode_audio(y, self.model.sample_rate, fmt, bit_depth, recall=recalls[i], title=stems[i],
                                         software=recalls[i]["library"])
                     sidecar = dict(recalls[i], file=audio_name, n_samples=int(y.size))
-                    self.storage.put(meta_name, json.dumps(sidecar, indent=2, sort_keys=True).encode())
+                    self.storage.put(names[i][1], json.dumps(sidecar, indent=2, sort_keys=True).encode())
                     self.storage.put(audio_name, data)  # after its sidecar: an audio file always has one
-                    self._remember(audio_name)
+                    stored.append(audio_name)
+        finally:
+            with self._lock:
+                for audio_name in stored: self._remember(audio_name)
+                for audio_name in claimed: self._rendering.pop(audio_name).set()
+        for audio_name, done in waiting.items():
+            done.wait()
+            if audio_name not in self._stored and not self.storage.exists(audio_name):
+                raise StorageUnavailable(f"{audio_name} could not be stored (a concurrent request for it failed)")
         return [self._kick(a, m, r, a not in todo) for (a, m), r in zip(names, recalls)]
 
     def generate(self, latent,            # (D,) latent
@@ -196,4 +209,4 @@ class KickService:
             try: audio, sr = load_audio(path)
             except AudioFileError as e: raise AudioFileError(str(e).replace(str(path), label)) from None
         x = preprocess(audio, sr, self.model.n_samples)
-        with self._lock, torch.inference_mode(): return self.model.encode(x)[0]
+        with self._decode_lock, torch.inference_mode(): return self.model.encode(x)[0]
