@@ -33,7 +33,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Literal
 
 import torch
-from fastapi import Depends, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Path, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -127,6 +127,11 @@ class KickListResponse(BaseModel):
     items: list[KickGenerationResponse] = Field(description="The kicks, in path order.")
     request_id: str
     seed: int | None = Field(None, description="Seed of the operation's randomness (walk, variations).")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [
+        {"wavUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.wav", "latent_used": EXAMPLE_LATENT,
+         "request_id": "gen_9c1f2e3d4b5a_00", "seed": None,
+         "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json"}],
+        "request_id": "gen_9c1f2e3d4b5a", "seed": 7}]})
 
 class EncodeResponse(BaseModel):
     latent_vector: list[float] = Field(description="The upload's latent (posterior mean), ready for /api/generate.")
@@ -150,6 +155,11 @@ class ModelResponse(BaseModel):
     max_batch: int = Field(description="Most kicks per request (steps, n).")
     max_seed: int
     storage: str = Field(description="`local` or `s3`.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "model_version": "0.1.0+wave-20261125", "model_fingerprint": "c5b0fc59b12331a4", "decoder": "wave",
+        "sample_rate": 44100, "n_samples": 16384, "latent_dim": 8, "latent_bound": 10.0, "slider_low": [-3.0] * 8,
+        "slider_high": [3.0] * 8, "latent_mean": [0.0] * 8, "latent_std": [1.0] * 8, "corpus_size": 90,
+        "formats": ["wav", "flac"], "bit_depths": [16, 24], "max_batch": 64, "max_seed": MAX_SEED, "storage": "local"}]})
 
 class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"]
@@ -157,8 +167,10 @@ class HealthResponse(BaseModel):
     model_version: str | None
     storage: str | None
     storage_ok: bool
-    detail: str | None = None
-    version: str = __version__
+    detail: str | None = Field(None, description="What is wrong, when status is `degraded`.")
+    version: str = Field(__version__, description="Library version.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok", "model_loaded": True,
+        "model_version": "0.1.0+wave-20261125", "storage": "local", "storage_ok": True, "detail": None, "version": "0.1.0"}]})
 
 ERRORS = {413: {"description": "Request body too large"}, 422: {"description": "Invalid input (the message says what to fix)"},
           503: {"description": "Model not loaded or storage unavailable"}}
@@ -305,7 +317,8 @@ def create_app(service:KickService|None=None # a ready service; None = build one
 
     @app.get("/api/audio/{file}", name="get_audio", tags=["files"],
              responses={404: {"description": "Not a file this API issued"}, 503: ERRORS[503]})
-    def get_audio(file:str, service:Service):
+    def get_audio(service:Service, file:str=Path(description="A name from a `wavUrl` or `metadataUrl`.",
+                                                  examples=["kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.wav"])):
         "A stored audio file (or its `.json` sidecar) by the name the API issued. Content-addressed, so cached forever."
         if not re.fullmatch(ISSUED_NAME, file): raise HTTPException(404, f"{file!r} is not a file name this API issued")
         try: data = service.storage.get(file)

@@ -66,7 +66,7 @@ def test_openapi_documents_every_endpoint_with_examples(client):
     for path in ["/api/audio/{file}", "/api/model", "/api/health"]: assert "get" in paths[path], path
     schemas = spec["components"]["schemas"]
     for name in ["KickGenerationRequest", "RandomRequest", "InterpolateRequest", "VariationsRequest", "WalkRequest",
-                 "KickGenerationResponse", "EncodeResponse"]:
+                 "KickGenerationResponse", "KickListResponse", "EncodeResponse", "ModelResponse", "HealthResponse"]:
         assert schemas[name].get("examples"), name
 
 
