@@ -6,7 +6,7 @@
 __all__ = ['MAX_ABS_LATENT', 'MAX_SEED', 'INTERPOLATION_MODES', 'check_latent', 'new_seed', 'sample', 'interpolate',
            'slider_ranges', 'walk', 'variations', 'nearest_corpus_kicks']
 
-# %% ../nbs/10_latent.ipynb #c78303fa
+# %% ../nbs/10_latent.ipynb #78bf9dcd
 import secrets
 import numpy as np
 
@@ -28,7 +28,7 @@ def check_latent(z,               # (D,) sequence of numbers
         raise ValueError(f"{name} values must lie within ±{MAX_ABS_LATENT:g}; got {a[i]:g} at index {i}")
     return a.astype(np.float32)
 
-# %% ../nbs/10_latent.ipynb #e1ca3835
+# %% ../nbs/10_latent.ipynb #67ad3f7b
 def new_seed()->int: # a fresh seed in [0, MAX_SEED]
     "A random seed for a kick whose caller did not choose one."
     return secrets.randbelow(MAX_SEED + 1)
@@ -42,7 +42,7 @@ def sample(model,                 # a `KickModel` (anything with `sample(n, seed
     if not 0 <= seed <= MAX_SEED: raise ValueError(f"seed must be an integer in [0, {MAX_SEED}], got {seed}")
     return model.sample(n, seed=seed), seed
 
-# %% ../nbs/10_latent.ipynb #3aa0dfdc
+# %% ../nbs/10_latent.ipynb #42697de6
 INTERPOLATION_MODES = ("linear", "slerp")
 
 def interpolate(a,             # (D,) start latent
@@ -67,7 +67,7 @@ def interpolate(a,             # (D,) start latent
     path[0], path[-1] = a, b  # exact endpoints, whatever rounding did
     return path.astype(np.float32)
 
-# %% ../nbs/10_latent.ipynb #912b1e93
+# %% ../nbs/10_latent.ipynb #773adcf0
 def slider_ranges(model,            # a `KickModel` (uses `latent_mean`, `latent_std`)
                   n_std:float=3.0   # half-width of the range in corpus standard deviations
                  )->tuple:          # ((D,) low, (D,) high) float32
@@ -77,7 +77,7 @@ def slider_ranges(model,            # a `KickModel` (uses `latent_mean`, `latent
     hi = np.clip(mean + n_std * std, -MAX_ABS_LATENT, MAX_ABS_LATENT)
     return lo.astype(np.float32), hi.astype(np.float32)
 
-# %% ../nbs/10_latent.ipynb #1b003c82
+# %% ../nbs/10_latent.ipynb #eed9e676
 def walk(start,                 # (D,) first point of the walk
          steps:int,             # number of points, >= 1 (the start included)
          lo, hi,                # (D,) each: the region to stay in (e.g. `slider_ranges(model)`)
@@ -106,7 +106,7 @@ def walk(start,                 # (D,) first point of the walk
         points.append(u.copy())
     return (lo + np.clip(np.stack(points), 0, 1) * width).astype(np.float32)
 
-# %% ../nbs/10_latent.ipynb #5b206748
+# %% ../nbs/10_latent.ipynb #28a0c636
 def variations(z,                 # (D,) the kick to vary
                n:int,             # number of variations, >= 1
                intensity:float,   # 0 = `z` itself ... 1 = as far as a typical corpus kick from the mean
@@ -122,7 +122,7 @@ def variations(z,                 # (D,) the kick to vary
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
     return (z + intensity * np.sqrt(z.size) * directions * std).astype(np.float32)
 
-# %% ../nbs/10_latent.ipynb #2e320733
+# %% ../nbs/10_latent.ipynb #efc21e3c
 def nearest_corpus_kicks(model,   # a `KickModel` (uses `corpus_latents`, `corpus_meta`, `latent_std`)
                          z,       # (D,) query latent
                          k:int=5  # how many kicks, >= 1
