@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['TrainConfig', 'BatchSampler', 'Trainer', 'attach_corpus', 'kick_train']
 
-# %% ../nbs/08_train.ipynb #a89018cd
+# %% ../nbs/08_train.ipynb #9379cbc7
 import csv, json, math, shutil, time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +23,7 @@ from .augment import augment_batch
 from .synth import synth_kicks
 from .metrics import log_spectral_distance_db, attack_envelope_corr
 
-# %% ../nbs/08_train.ipynb #3150838e
+# %% ../nbs/08_train.ipynb #edbdd304
 @dataclass
 class TrainConfig:
     "Every choice of a training run; saved in the run folder and inside the final checkpoint."
@@ -35,6 +36,7 @@ class TrainConfig:
     free_bits:float = 0.05         # nats per latent dimension
     w_attack:float = 1.0           # attack-window loss weight
     w_l1:float = 1.0               # waveform L1 weight
+    w_pitch:float = 4.0            # low-band pitch term weight
     synth_fraction:float = 0.35    # share of each batch drawn from the DSP synthesizer
     synth_pool:int = 3000          # synthetic kicks generated once per run
     augment:bool = True            # on-the-fly augmentation of every training kick
@@ -45,7 +47,7 @@ class TrainConfig:
     seed:int = 0
     device:str = "auto"            # 'auto' = cuda when available
 
-# %% ../nbs/08_train.ipynb #f549fe4f
+# %% ../nbs/08_train.ipynb #4968990a
 def _device(name):
     return torch.device("cuda" if name == "auto" and torch.cuda.is_available() else ("cpu" if name == "auto" else name))
 
@@ -59,8 +61,10 @@ class BatchSampler:
         self.real, self.cfg = real, cfg
         self.rng = np.random.default_rng(cfg.seed)
         self.synth = synth_kicks(cfg.synth_pool, seed=cfg.seed + 1)[0] if cfg.synth_fraction > 0 else real[:0]
+        # the next batch is prepared in a thread while torch trains on this one (numpy/soxr release the GIL)
+        self._pool, self._pending = ThreadPoolExecutor(max_workers=1), None
 
-    def __call__(self)->np.ndarray:
+    def _make(self)->np.ndarray:
         cfg, rng = self.cfg, self.rng
         n_synth = int(rng.binomial(cfg.batch_size, cfg.synth_fraction)) if len(self.real) else cfg.batch_size
         parts = [self.real[rng.integers(len(self.real), size=cfg.batch_size - n_synth)],
@@ -68,7 +72,21 @@ class BatchSampler:
         batch = np.concatenate(parts).astype(np.float32)
         return augment_batch(batch, rng) if cfg.augment else batch
 
-# %% ../nbs/08_train.ipynb #8bc2bbe3
+    def __call__(self)->np.ndarray:
+        batch = self._pending.result() if self._pending is not None else self._make()
+        self._pending = self._pool.submit(self._make)
+        return batch
+
+    def state(self)->dict:
+        "RNG state and the batch prepared in advance, so a resumed run continues exactly."
+        pending = self._pending.result() if self._pending is not None else None
+        return dict(rng=self.rng.bit_generator.state, pending=pending)
+
+    def load_state(self, state:dict):
+        self.rng.bit_generator.state = state["rng"]
+        self._pending = None if state["pending"] is None else self._pool.submit(lambda b=state["pending"]: b)
+
+# %% ../nbs/08_train.ipynb #4a3b3d59
 class Trainer:
     "Owns the model, optimiser, losses and run folder of one training run."
     def __init__(self, model_cfg:ModelConfig, train_cfg:TrainConfig, out_dir, # run folder (created)
@@ -81,8 +99,8 @@ class Trainer:
         self.opt = torch.optim.AdamW(self.vae.parameters(), lr=train_cfg.lr, weight_decay=train_cfg.weight_decay)
         self.sched = torch.optim.lr_scheduler.LambdaLR(
             self.opt, lambda s: 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / train_cfg.steps))))
-        self.rec_loss = KickReconstructionLoss(model_cfg.sample_rate, model_cfg.onset_sample,
-                                               w_attack=train_cfg.w_attack, w_l1=train_cfg.w_l1).to(self.dev)
+        self.rec_loss = KickReconstructionLoss(model_cfg.sample_rate, model_cfg.onset_sample, w_attack=train_cfg.w_attack,
+                                               w_l1=train_cfg.w_l1, w_pitch=train_cfg.w_pitch).to(self.dev)
         self.spec_loss = SpectrogramLoss(model_cfg.spec_n_fft, model_cfg.spec_hop).to(self.dev)
         self.batches = BatchSampler(train_kicks, train_cfg)
         self.train_kicks, self.val_kicks = train_kicks, val_kicks
@@ -130,13 +148,13 @@ class Trainer:
     def save_state(self):
         torch.save(dict(step=self.step, best=self.best, bad_evals=self.bad_evals, model=self.vae.state_dict(),
                         opt=self.opt.state_dict(), sched=self.sched.state_dict(), torch_rng=torch.get_rng_state(),
-                        np_rng=self.batches.rng.bit_generator.state), self.out / "state.pt")
+                        batches=self.batches.state()), self.out / "state.pt")
 
     def resume(self):
         "Continue from `state.pt` in the run folder, exactly where it stopped."
         s = torch.load(self.out / "state.pt", map_location=self.dev, weights_only=False)
         self.vae.load_state_dict(s["model"]); self.opt.load_state_dict(s["opt"]); self.sched.load_state_dict(s["sched"])
-        torch.set_rng_state(s["torch_rng"]); self.batches.rng.bit_generator.state = s["np_rng"]
+        torch.set_rng_state(s["torch_rng"]); self.batches.load_state(s["batches"])
         self.step, self.best, self.bad_evals = s["step"], s["best"], s["bad_evals"]
 
     def _log(self, row:dict):
@@ -181,7 +199,7 @@ class Trainer:
                       train_summary=dict(train_config=asdict(self.cfg), step=self.step))
         return m
 
-# %% ../nbs/08_train.ipynb #0bda34c8
+# %% ../nbs/08_train.ipynb #db5272cd
 def attach_corpus(model:KickModel, kicks:np.ndarray, # (N, n_samples) corpus kicks
                   manifest)->KickModel:             # DataFrame with id, path, category, kit, source, split
     "Store the corpus latents and metadata in `model` (returns it)."
@@ -191,7 +209,7 @@ def attach_corpus(model:KickModel, kicks:np.ndarray, # (N, n_samples) corpus kic
                          for r in manifest.to_dict("records")]
     return model
 
-# %% ../nbs/08_train.ipynb #51de1f43
+# %% ../nbs/08_train.ipynb #b1032236
 @call_parse
 def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, best.pt, model.pt
                decoder:str="wave",              # 'wave' or 'spec'
