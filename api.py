@@ -37,7 +37,7 @@ from fastapi import Depends, FastAPI, File, HTTPException, Path, Request, Upload
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -211,17 +211,10 @@ def client_errors():
     except ValueError as e: raise HTTPException(422, str(e)) from None
 
 def mount_dashboard(app:FastAPI)->None:
-    """THE HOOK for the user interface at `/`. The Panel dashboard (dashboard.py) replaces this landing page:
-    mount it here (e.g. `panel.io.fastapi.add_application("/", app=app)`), reading the service from
-    `app.state.service`, which the lifespan sets before the first request."""
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def landing_page():
-        return ("<!doctype html><html><head><meta charset='utf-8'><title>kick_nbdev</title></head>"
-                "<body style='font-family:sans-serif;max-width:40em;margin:3em auto'>"
-                "<h1>kick_nbdev</h1><p>An AI kick-drum generator. The REST API lives under <code>/api</code>; "
-                "try it in the <a href='docs'>interactive docs</a>.</p>"
-                "<pre>curl -X POST localhost:8000/api/random -H 'content-type: application/json' -d '{\"seed\": 123}'</pre>"
-                "</body></html>")
+    """The user interface at `/`: the Panel dashboard of dashboard.py (one server, one URL). It uses the service
+    the lifespan puts in `app.state.service`, so the page and the API share one model in memory."""
+    from dashboard import mount_dashboard as mount_panel_dashboard  # panel + bokeh-fastapi: imported only by the app
+    mount_panel_dashboard(app)
 
 def create_app(service:KickService|None=None # a ready service; None = build one from the environment at startup
               )->FastAPI:

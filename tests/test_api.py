@@ -55,7 +55,8 @@ def test_health_model_docs_and_landing_page(client):
     assert info["slider_low"] == [-3.0] * D and info["slider_high"] == [3.0] * D  # untrained: mean 0, std 1
     assert (info["latent_bound"], info["formats"], info["bit_depths"], info["max_batch"]) == (10.0, ["wav", "flac"], [16, 24], 64)
     assert client.get("/docs").status_code == 200
-    assert "/api" in client.get("/").text  # the landing page until the dashboard is mounted
+    page = client.get("/")  # the dashboard (dashboard.py), mounted by create_app
+    assert page.status_code == 200 and "<title>kick_nbdev" in page.text and "bokeh" in page.text.lower()
 
 
 def test_openapi_documents_every_endpoint_with_examples(client):

@@ -1,0 +1,670 @@
+"""The kick_nbdev dashboard: generate, steer, morph and explore kicks in the browser.
+
+Run it with the API (one server, one URL: the dashboard at /, the API under /api, the docs at /docs):
+
+    make serve                      # = python api.py --port 8000
+
+or on its own:
+
+    panel serve dashboard.py        # reads KICK_MODEL_PATH and the KICK_STORAGE* variables like the API
+
+It is a thin layer over the library, used in-process: `kick_nbdev.latent` for sampling, interpolation, walks,
+variations and slider ranges; `kick_nbdev.service.KickService` for decoding (one batch per operation, thread-safe)
+and for the stored, recallable files behind the download buttons; `kick_nbdev.viz` for the spectrogram, the waveform
+strips and the PCA map. Sound is played by the browser's Web Audio API (`KickPlayer`): each kick arrives as WAV bytes,
+is decoded once into an `AudioBuffer`, and replays instantly without a server round trip.
+"""
+import base64, functools, io, json, logging, tempfile, time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import panel as pn
+import param
+from bokeh.core.property.descriptors import UnsetValueError
+from bokeh.events import Tap
+from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, HoverTool, LinearColorMapper, Range1d, TapTool
+from bokeh.palettes import Category10_10, Magma256
+from bokeh.plotting import figure
+from panel.custom import JSComponent
+from panel.theme import Fast
+
+from kick_nbdev.latent import INTERPOLATION_MODES, MAX_SEED, check_latent, interpolate, new_seed, slider_ranges, \
+    nearest_corpus_kicks, variations, walk
+from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
+from kick_nbdev.service import MAX_BATCH, KickService, latent_to_list
+from kick_nbdev.storage import StorageUnavailable, encode_audio
+from kick_nbdev.viz import LatentMap, log_spectrogram, minmax_envelope
+
+log = logging.getLogger("kick_nbdev.dashboard")
+pn.extension(notifications=True)
+# Panel's Fast design links a Google Fonts stylesheet. The page makes no third-party requests (offline studios,
+# privacy, no console errors without internet): drop it, and the template uses the system's sans-serif.
+Fast._resources = {**Fast._resources, "font": {}}
+
+SLIDER_INTERVAL_MS = 50       # at most one re-render per this while a slider is dragged (the last position always renders)
+HISTORY_SIZE = 50             # kicks remembered per session
+STRIP_POINTS = 96             # envelope columns per interpolation strip
+SPEC_TICKS_HZ = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000]
+SPEC_FLOOR_DB = -90.0         # bottom of the spectrogram's colour scale, dBFS
+MAP_PICK_PX = 10              # a click on the map this close to a kick picks it, screen pixels
+ACCENT = "#f25c05"            # current kick
+B_COLOUR = "#8a9bb0"          # previous kick / uploaded original (A/B overlay)
+UPLOAD_TYPES = ".wav,.flac,.ogg,.aif,.aiff"
+
+@dataclass(frozen=True, eq=False)  # identity equality: kicks hold arrays
+class Kick:
+    "A kick shown on the page: its latent, its audio and where it came from."
+    latent:np.ndarray                  # (D,) float32
+    audio:np.ndarray                   # (n_samples,) float32 in [-1, 1]
+    label:str                          # what the history list says, e.g. "random · seed 123"
+    seed:int|None = None               # prior seed that reproduces it (random kicks only)
+    original:np.ndarray|None = field(default=None, repr=False)  # (n_samples,) the preprocessed upload it reconstructs
+
+def wav_base64(audio:np.ndarray, # (T,) float samples in [-1, 1]
+               sample_rate:int   # Hz
+              )->str:            # base64 of a 16-bit mono WAV
+    "The kick as base64 WAV text, the form the browser player decodes."
+    return base64.b64encode(encode_audio(audio, sample_rate, "wav", 16)).decode("ascii")
+
+class KickPlayer(JSComponent):
+    """Web Audio playback. Each new `wav` is decoded once with `AudioContext.decodeAudioData` into an `AudioBuffer`
+    (its duration comes back in `duration`); space replays it, R asks for a random kick, and every new kick plays
+    by itself once the page has had a user gesture (browsers refuse sound before one). `sequence` + `sequence_id`
+    play several kicks in time at `bpm`, reporting the step that sounds in `step`."""
+    wav = param.String(default="", doc="base64 WAV of the current kick")
+    reference_wav = param.String(default="", doc="base64 WAV of the B kick (previous kick, or the uploaded original)")
+    reference_label = param.String(default="previous")
+    autoplay = param.Boolean(default=True, doc="play each new kick after the first user gesture")
+    sequence = param.List(default=[], doc="base64 WAVs to play in time")
+    sequence_id = param.Integer(default=0, doc="incremented to start playing `sequence`")
+    bpm = param.Number(default=120.0, bounds=(30, 300))
+    step = param.Integer(default=-1, doc="(from the browser) index of the sequence step now sounding, -1 when none")
+    duration = param.Number(default=0.0, doc="(from the browser) duration of the decoded AudioBuffer, seconds")
+    decoded = param.Integer(default=0, doc="(from the browser) AudioBuffers decoded so far")
+
+    _esm = """
+    export function render({ model, el }) {
+      const ctx = new (window.AudioContext || window.webkitAudioContext)();
+      const state = window.kickPlayer = window.kickPlayer || {decodes: 0};
+      let current = null, reference = null, sources = [], timers = [], gestured = false, token = 0, sequencePlaying = false;
+      const bar = document.createElement("div");
+      bar.style.cssText = "display:flex;gap:8px;align-items:center;flex-wrap:wrap;font:13px sans-serif";
+      const button = (text, title) => {
+        const b = document.createElement("button"); b.textContent = text; b.title = title;
+        b.style.cssText = "padding:6px 14px;border-radius:4px;border:1px solid #888;background:#f25c05;color:white;cursor:pointer;font-weight:600";
+        bar.appendChild(b); return b;
+      };
+      const playA = button("▶ Play (space)", "play the current kick"); playA.className = "kick-play";
+      const playB = button("▶ B", "play the previous kick (A/B)"); playB.style.background = "#8a9bb0"; playB.className = "kick-play-b";
+      const status = document.createElement("span"); status.className = "kick-status"; bar.appendChild(status);
+      el.appendChild(bar);
+
+      const decode = async (b64) => {
+        if (!b64) return null;
+        const bin = atob(b64), bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        return await ctx.decodeAudioData(bytes.buffer);
+      };
+      const stop = () => { sources.forEach(s => { try { s.stop(); } catch (e) {} }); sources = [];
+                           timers.forEach(clearTimeout); timers = []; sequencePlaying = false; };
+      const start = (buffer, when) => { const s = ctx.createBufferSource(); s.buffer = buffer;
+                                        s.connect(ctx.destination); s.start(when); sources.push(s); };
+      const playNow = (buffer) => { if (!buffer) return; if (ctx.state !== "running") ctx.resume(); stop(); start(buffer, 0); };
+      const gesture = () => { gestured = true; if (ctx.state !== "running") ctx.resume(); };
+
+      async function loadCurrent() {
+        const mine = ++token;
+        const buffer = await decode(model.wav);
+        if (mine !== token || !buffer) return;       // a newer kick arrived while this one decoded
+        current = buffer;
+        state.decodes += 1; state.duration = buffer.duration; state.length = buffer.length;
+        state.sampleRate = buffer.sampleRate; state.decodedAt = performance.now();
+        state.checksum = buffer.getChannelData(0).reduce((sum, v) => sum + Math.abs(v), 0);  // tells kicks apart in tests
+        model.duration = buffer.duration; model.decoded = state.decodes;
+        status.textContent = `${(buffer.duration * 1000).toFixed(0)} ms · ${buffer.sampleRate} Hz · ${ctx.state === "running" ? "ready" : "click anywhere to enable sound"}`;
+        if (model.autoplay && gestured && !sequencePlaying) playNow(current);
+      }
+      async function loadReference() { reference = await decode(model.reference_wav); playB.textContent = `▶ B: ${model.reference_label}`; }
+      async function playSequence() {
+        const buffers = await Promise.all(model.sequence.map(decode));
+        if (!buffers.length) return;
+        gesture(); stop(); sequencePlaying = true;
+        const beat = 60 / model.bpm, lead = 0.05, t0 = ctx.currentTime + lead;
+        buffers.forEach((b, i) => {
+          start(b, t0 + i * beat);
+          timers.push(setTimeout(() => { model.step = i; }, (lead + i * beat) * 1000));
+        });
+        timers.push(setTimeout(() => { sequencePlaying = false; model.step = -1; }, (lead + buffers.length * beat) * 1000));
+      }
+      playA.onclick = () => { gesture(); playNow(current); };
+      playB.onclick = () => { gesture(); playNow(reference); };
+      const typing = (e) => { const t = e.composedPath()[0];
+        return t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName)); };
+      const onKeyDown = (e) => {
+        if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+        if (e.code === "Space") { e.preventDefault(); e.stopPropagation(); gesture(); playNow(current); }
+        else if (e.key === "r" || e.key === "R") { e.preventDefault(); gesture(); model.send_msg({action: "random"}); }
+      };
+      const onKeyUp = (e) => { if (e.code === "Space" && !typing(e)) { e.preventDefault(); e.stopPropagation(); } };  // no button "click" on space
+      document.addEventListener("keydown", onKeyDown, true);
+      document.addEventListener("keyup", onKeyUp, true);
+      document.addEventListener("pointerdown", gesture, true);
+      model.on("wav", loadCurrent);
+      model.on("reference_wav", loadReference);
+      model.on("reference_label", loadReference);
+      model.on("sequence_id", playSequence);
+      model.on("remove", () => {
+        document.removeEventListener("keydown", onKeyDown, true); document.removeEventListener("keyup", onKeyUp, true);
+        document.removeEventListener("pointerdown", gesture, true); stop(); ctx.close();
+      });
+      loadCurrent(); loadReference();
+    }
+    """
+
+    def __init__(self, on_random=None, **params):
+        super().__init__(**params)
+        self._on_random = on_random
+
+    def _handle_msg(self, msg):
+        if isinstance(msg, dict) and msg.get("action") == "random" and self._on_random: self._on_random()
+
+def _drawn_size(fig, attr:str, default:int)->int: # pixels
+    "The size the browser reported for `fig` (`inner_width` / `inner_height`), or `default` before it has."
+    try: return max(int(getattr(fig, attr) or default), 1)
+    except UnsetValueError: return default
+
+def _fig(**kw):
+    "A Bokeh figure with the dashboard's defaults."
+    defaults = dict(sizing_mode="stretch_width", height=260, toolbar_location="above", tools="xpan,xwheel_zoom,reset")
+    p = figure(**{**defaults, **kw})
+    p.toolbar.logo = None
+    return p
+
+class KickDashboard(pn.viewable.Viewer):
+    "One producer's session: the current kick, its history, and the four ways of moving through the timbre space."
+    kick = param.ClassSelector(class_=Kick, doc="the kick on screen and in the player")
+    history = param.List(default=[], doc="this session's kicks, oldest first (at most HISTORY_SIZE)")
+    interpolation = param.List(default=[], doc="the kicks of the last interpolation, in path order")
+    walk_kicks = param.List(default=[], doc="the kicks of the last walk, in path order")
+    last_error = param.String(default="", doc="the last message shown as an error notification")
+
+    def __init__(self, service:KickService, # the generation service (model + storage), shared with the API
+                 seed:int|None=None,            # seed of the first kick; None = a new one
+                 show_api_link:bool=False,      # link the API's docs in the header (when served with the API)
+                 **params):
+        super().__init__(**params)
+        self.show_api_link, self._page = show_api_link, None
+        self.service, self.model = service, service.model
+        m = self.model
+        self.lo, self.hi = slider_ranges(m)
+        self.map = LatentMap.fit(m.corpus_latents, m.latent_mean, m.latent_std)
+        self._syncing = False             # True while the code (not the user) moves widgets
+        self._last_slider_render = 0.0    # perf_counter of the last render caused by a slider, s
+        self._pending_slider = None       # (source, value) of a slider move waiting for its render
+        self._variation = None            # (anchor Kick, direction seed) of the variation control
+        self._sequence_kind = None        # "interpolation" or "walk": what the player's sequence is
+        self.player = KickPlayer(on_random=self.random_kick, sizing_mode="stretch_width", height=40)
+        self.player.param.watch(self._on_step, "step")
+        self._build_widgets()
+        self._build_plots()
+        self.random_kick(seed)
+
+    # ------------------------------------------------------------------------------------------------ widgets
+    def _build_widgets(self):
+        m, w = self.model, pn.widgets
+        self.random_button = w.Button(label="Random kick  (R)", color="primary", sizing_mode="stretch_width")
+        self.random_button.on_click(lambda e: self.random_kick())
+        self.seed_input = w.IntInput(label="Seed (type one to recall its kick)", start=0, end=MAX_SEED, value=0)
+        self.seed_input.param.watch(lambda e: self._syncing or self.random_kick(e.new), "value")
+        self.intensity = w.FloatSlider(label="Variation intensity", start=0.0, end=1.0, step=0.01, value=0.3)
+        self.intensity.param.watch(self._on_intensity, "value_throttled")
+        self.direction_button = w.Button(label="Variation: new direction ↻", sizing_mode="stretch_width")
+        self.direction_button.on_click(lambda e: self.vary(new_direction=True))
+
+        self.sliders = []
+        for i in range(m.latent_dim):
+            lo, hi = float(self.lo[i]), float(self.hi[i])
+            s = w.FloatSlider(label=f"dimension {i}", start=lo, end=hi, step=(hi - lo) / 500, value=float(np.clip(0, lo, hi)),
+                              format="0.00", sizing_mode="stretch_width")
+            s.param.watch(self._on_slider, "value")
+            s.param.watch(self._on_slider_release, "value_throttled")
+            self.sliders.append(s)
+        self.reset_button = w.Button(label="Reset to the corpus centre")
+        self.reset_button.on_click(lambda e: self.set_latent(self.model.latent_mean, "centre of the corpus"))
+        self.dim_select = w.Select(label="Dimension", options={f"dimension {i}": i for i in range(m.latent_dim)}, width=140)
+        self.randomize_dim_button = w.Button(label="Randomize this dimension")
+        self.randomize_dim_button.on_click(lambda e: self.randomize_dimension(self.dim_select.value))
+        self.latent_json = w.TextAreaInput(label="Latent as JSON (the body of POST /api/generate)", height=110,
+                                           sizing_mode="stretch_width")
+        self.copy_button = w.Button(label="Copy")
+        self.copy_button.js_on_click(args={"area": self.latent_json}, code="navigator.clipboard.writeText(area.value)")
+        self.paste_button = w.Button(label="Apply pasted JSON", color="primary")
+        self.paste_button.on_click(lambda e: self.apply_json(self.latent_json.value))
+
+        self.a_select = w.Select(label="Kick A", sizing_mode="stretch_width")
+        self.b_select = w.Select(label="Kick B", sizing_mode="stretch_width")
+        self.steps_slider = w.IntSlider(label="Steps", start=2, end=min(32, MAX_BATCH), value=8)
+        self.mode_select = w.RadioButtonGroup(label="Path", options=list(INTERPOLATION_MODES), value="linear")
+        self.morph_button = w.Button(label="Morph A → B", color="primary")
+        self.morph_button.on_click(lambda e: self.morph())
+        self.bpm = w.IntSlider(label="Tempo (BPM)", start=60, end=200, value=120)
+        self.play_sequence_button = w.Button(label="▶ Play the steps in time")
+        self.play_sequence_button.on_click(lambda e: self.play_sequence(self.interpolation, "interpolation"))
+
+        self.walk_steps = w.IntSlider(label="Walk steps", start=4, end=min(32, MAX_BATCH), value=16)
+        self.walk_step_size = w.FloatSlider(label="Step size (fraction of each range)", start=0.01, end=0.2, step=0.01, value=0.05)
+        self.walk_button = w.Button(label="Walk from the current kick", color="primary")
+        self.walk_button.on_click(lambda e: self.start_walk())
+
+        self.upload = w.FileInput(accept=UPLOAD_TYPES, multiple=False, sizing_mode="stretch_width")
+        self.upload.param.watch(lambda e: e.new and self.upload_kick(e.new, self.upload.filename or "upload"), "value")
+        self.history_select = w.Select(label="History (click to recall)", size=10, sizing_mode="stretch_width")
+        self.history_select.param.watch(lambda e: self._syncing or e.new is None or self.recall(e.new), "value")
+        self.wav_download = w.FileDownload(callback=lambda: self._download("wav"), filename="kick.wav",
+                                           label="⬇ WAV", color="success", sizing_mode="stretch_width")
+        self.json_download = w.FileDownload(callback=lambda: self._download("json"), filename="kick.json",
+                                            label="⬇ Recall JSON", sizing_mode="stretch_width")
+        self.info = pn.pane.Markdown(sizing_mode="stretch_width")
+
+    # -------------------------------------------------------------------------------------------------- plots
+    def _build_plots(self):
+        m = self.model
+        t_ms = np.arange(m.n_samples, dtype=np.float32) * 1000 / m.sample_rate
+        duration_ms = m.n_samples * 1000 / m.sample_rate
+        self.wave_source = ColumnDataSource(dict(t_ms=t_ms, a=np.zeros_like(t_ms), b=np.zeros_like(t_ms)), name="waveform")
+        p = _fig(title="Waveform (A = current, B = previous)", x_axis_label="time (ms)", y_range=Range1d(-1.05, 1.05),
+                 x_range=Range1d(0, duration_ms, bounds=(0, duration_ms)))
+        p.line("t_ms", "b", source=self.wave_source, color=B_COLOUR, alpha=0.8, legend_label="B", name="wave_b")
+        p.line("t_ms", "a", source=self.wave_source, color=ACCENT, legend_label="A", name="wave_a")
+        p.legend.location, p.legend.orientation, p.legend.background_fill_alpha = "top_right", "horizontal", 0.5
+        self.wave_fig = p
+
+        image, freqs_hz, times_ms = log_spectrogram(np.zeros(m.n_samples, np.float32), m.sample_rate, floor_db=SPEC_FLOOR_DB)
+        self._spec_extent = (float(freqs_hz[0]), float(freqs_hz[-1]))
+        self.spec_source = ColumnDataSource(dict(image=[image], x=[0.0], y=[freqs_hz[0]], dw=[duration_ms],
+                                                 dh=[freqs_hz[-1] - freqs_hz[0]]), name="spectrogram")
+        mapper = LinearColorMapper(palette=Magma256, low=SPEC_FLOOR_DB, high=0.0)
+        s = _fig(title="Spectrogram (log frequency)", x_axis_label="time (ms)", y_axis_label="Hz", y_axis_type="log",
+                 x_range=self.wave_fig.x_range, y_range=Range1d(*self._spec_extent))
+        s.image("image", x="x", y="y", dw="dw", dh="dh", source=self.spec_source, color_mapper=mapper, name="spec_image")
+        s.yaxis.ticker = FixedTicker(ticks=SPEC_TICKS_HZ)
+        s.yaxis.major_label_overrides = {f: (f"{f // 1000}k" if f >= 1000 else str(f)) for f in SPEC_TICKS_HZ}
+        s.add_layout(ColorBar(color_mapper=mapper, title="dBFS", width=10), "right")
+        s.add_tools(HoverTool(tooltips=[("time", "$x{0.0} ms"), ("freq", "$y{0} Hz"), ("level", "@image{0.0} dBFS")]))
+        self.spec_fig = s
+
+        self.strip_source = ColumnDataSource(dict(xs=[], ys=[], step=[]), name="interp_strips")
+        self.strip_boxes = ColumnDataSource(dict(left=[], right=[], label=[], fill=[]), name="interp_steps")
+        st = _fig(title="Interpolation steps (click one to make it current)", height=150, tools="tap", x_range=Range1d(0, 8),
+                  y_range=Range1d(-1.25, 1.1))
+        st.quad(left="left", right="right", bottom=-1.05, top=1.05, source=self.strip_boxes, fill_color="fill",
+                fill_alpha=0.25, line_color=None, nonselection_fill_alpha=0.25, selection_fill_alpha=0.5, name="strip_boxes")
+        st.patches("xs", "ys", source=self.strip_source, color=ACCENT, line_width=0.5)
+        st.text(x="left", y=-1.22, text="label", source=self.strip_boxes, text_font_size="9pt", text_color="#888")
+        st.axis.visible, st.grid.visible = False, False
+        self.strip_boxes.selected.on_change("indices", self._on_strip_tap)
+        self.strip_fig = st
+
+        corpus_xy = self.map.project(m.corpus_latents) if len(m.corpus_latents) else np.zeros((0, 2))
+        meta = [dict(m.corpus_meta[i]) if i < len(m.corpus_meta) else {} for i in range(len(corpus_xy))]
+        self.corpus_source = ColumnDataSource(dict(
+            x=corpus_xy[:, 0], y=corpus_xy[:, 1], index=list(range(len(corpus_xy))),
+            name=[d.get("name", f"kick {i}") for i, d in enumerate(meta)],
+            category=[str(d.get("category", "?")) for d in meta], kit=[str(d.get("kit", "")) for d in meta],
+            colour=self._category_colours([str(d.get("category", "?")) for d in meta])), name="corpus_points")
+        self.generated_source = ColumnDataSource(dict(x=[], y=[], name=[], category=[], kit=[]), name="generated_points")
+        self.current_source = ColumnDataSource(dict(x=[0.0], y=[0.0]), name="current_point")
+        self.trail_source = ColumnDataSource(dict(x=[], y=[]), name="walk_trail")
+        extent = max(3.0, float(np.abs(corpus_xy).max()) * 1.15 if len(corpus_xy) else 3.0)
+        ex = self.map.explained
+        axis_label = lambda i: f"PC{i + 1}" + ("" if np.isnan(ex[i]) else f" ({ex[i]:.0%} of the corpus's variance)")
+        mp = _fig(title="Timbre space (click a kick to play it, click empty space to hear that spot)", height=460,
+                  tools="pan,wheel_zoom,reset", x_range=Range1d(-extent, extent), y_range=Range1d(-extent, extent),
+                  x_axis_label=axis_label(0), y_axis_label=axis_label(1))
+        corpus_r = mp.scatter("x", "y", source=self.corpus_source, color="colour", size=9, alpha=0.8, legend_field="category")
+        gen_r = mp.scatter("x", "y", source=self.generated_source, marker="diamond", color="#dddddd", line_color="#333",
+                           size=11, legend_label="generated")
+        mp.line("x", "y", source=self.trail_source, color=ACCENT, line_width=2, alpha=0.7)
+        mp.scatter("x", "y", source=self.current_source, size=22, fill_alpha=0, line_color=ACCENT, line_width=3)
+        mp.add_tools(HoverTool(renderers=[corpus_r, gen_r], tooltips=[("", "@name"), ("category", "@category"), ("kit", "@kit")]))
+        mp.legend.location, mp.legend.background_fill_alpha, mp.legend.label_text_font_size = "top_left", 0.5, "9pt"
+        mp.on_event(Tap, lambda e: self.map_click(e.x, e.y))
+        self.map_fig = mp
+
+    @staticmethod
+    def _category_colours(categories:list)->list:
+        order = sorted(set(categories))
+        return [Category10_10[order.index(c) % 10] for c in categories]
+
+    # ------------------------------------------------------------------------------------------------- layout
+    def __panel__(self):
+        if self._page is None: self._page = self._build_page()  # Bokeh figures may sit in one place only
+        return self._page
+
+    def _build_page(self):
+        m = self.model
+        kick_view = pn.Column(
+            self.player,
+            pn.Row(pn.pane.Bokeh(self.wave_fig, sizing_mode="stretch_width"),
+                   pn.pane.Bokeh(self.spec_fig, sizing_mode="stretch_width"), sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
+        random_tab = pn.Column(
+            pn.Row(self.random_button, self.seed_input, sizing_mode="stretch_width"),
+            pn.pane.Markdown("**Variations** of the last random / recalled kick: the same direction, further or "
+                             "closer with the intensity slider; a new direction with the button."),
+            pn.Row(self.intensity, self.direction_button, sizing_mode="stretch_width"), name="Random")
+        control_tab = pn.Column(
+            pn.pane.Markdown("One slider per latent dimension, each spanning the training corpus's mean ± 3 std. "
+                             "The kick follows while you drag."),
+            pn.GridBox(*self.sliders, ncols=2, sizing_mode="stretch_width"),
+            pn.Row(self.reset_button, self.dim_select, self.randomize_dim_button),
+            self.latent_json, pn.Row(self.copy_button, self.paste_button), name="Control Panel")
+        interp_tab = pn.Column(
+            pn.Row(self.a_select, self.b_select, sizing_mode="stretch_width"),
+            pn.Row(self.steps_slider, self.mode_select, self.morph_button),
+            pn.pane.Bokeh(self.strip_fig, sizing_mode="stretch_width"),
+            pn.Row(self.bpm, self.play_sequence_button), name="Interpolate")
+        corpus_note = (f"{len(m.corpus_latents)} corpus kicks, coloured by category; ◆ = kicks made in this session. "
+                       "Axes: the two principal directions of the corpus's standardised latents (a linear map, so any "
+                       "point decodes back to a latent)." if len(m.corpus_latents) >= 3 else
+                       "This model carries no corpus latents: the map shows latent dimensions 0 and 1 (standardised).")
+        explore_tab = pn.Column(pn.pane.Markdown(corpus_note), pn.pane.Bokeh(self.map_fig, sizing_mode="stretch_width"),
+                                pn.Row(self.walk_steps, self.walk_step_size, self.walk_button), name="Explore")
+        self.tabs = pn.Tabs(random_tab, control_tab, interp_tab, explore_tab, dynamic=False, sizing_mode="stretch_width")
+        sidebar = [self.info, pn.Row(self.wav_download, self.json_download),
+                   pn.pane.Markdown("**Upload a kick** (WAV/FLAC/OGG/AIFF): B plays the original, A the model's "
+                                    "reconstruction."), self.upload, self.history_select]
+        api_link = pn.pane.HTML("<a href='docs' target='_blank' style='color:white'>REST API docs</a>", margin=(10, 20))
+        return pn.template.FastListTemplate(
+            title="kick_nbdev · kick drum timbre space", sidebar=sidebar, main=[kick_view, self.tabs],
+            accent=ACCENT, sidebar_width=340, main_layout=None,
+            header_background="#1d1f21", header=[api_link] if self.show_api_link else [])
+
+    # ------------------------------------------------------------------------------------------ showing a kick
+    def _decode(self, latents:np.ndarray)->np.ndarray: # (B, D) -> (B, n_samples)
+        return self.service.decode(np.atleast_2d(np.asarray(latents, np.float32)))
+
+    def _make(self, z, label:str, seed=None)->Kick:
+        z = check_latent(z, self.model.latent_dim)
+        return Kick(z, self._decode(z)[0], label, seed)
+
+    def _reference(self, kick:Kick)->tuple: # (audio, label) of the B side of the A/B comparison
+        if kick.original is not None: return kick.original, "original upload"
+        previous = [k for k in self.history if k is not kick]
+        return (previous[-1].audio, "previous") if previous else (kick.audio, "previous")
+
+    def show(self, kick:Kick, commit:bool=True):
+        "Make `kick` current: plots, player, sliders, map, info; `commit` adds it to the history."
+        with pn.io.hold():
+            if commit: self._commit(kick)
+            ref_audio, ref_label = self._reference(kick)
+            sr = self.model.sample_rate
+            self.player.wav = wav_base64(kick.audio, sr)
+            self.player.param.update(reference_wav=wav_base64(ref_audio, sr), reference_label=ref_label)
+            # .data.update sends only the changed columns (not the time axis)
+            self.wave_source.data.update(a=kick.audio, b=np.asarray(ref_audio, np.float32))
+            image = log_spectrogram(kick.audio, sr, floor_db=SPEC_FLOOR_DB)[0]
+            self.spec_source.data = dict(self.spec_source.data, image=[image])
+            x, y = self.map.project(kick.latent)[0]
+            self.current_source.data = dict(x=[x], y=[y])
+            self.kick = kick
+            self._sync_widgets(kick)
+
+    def _commit(self, kick:Kick):
+        if self.history and self.history[-1] is kick: return
+        self.history = (self.history + [kick])[-HISTORY_SIZE:]
+        xy = self.map.project(np.stack([k.latent for k in self.history]))
+        self.generated_source.data = dict(x=xy[:, 0], y=xy[:, 1], name=[k.label for k in self.history],
+                                          category=["generated"] * len(xy), kit=[""] * len(xy))
+        self._syncing = True
+        try:
+            self.history_select.options = {f"{i + 1:>2}. {k.label}": i for i, k in enumerate(self.history)}
+            self.history_select.value = len(self.history) - 1
+            self._refresh_endpoints()
+        finally: self._syncing = False
+
+    def _sync_widgets(self, kick:Kick):
+        self._syncing = True
+        try:
+            for s, v, lo, hi in zip(self.sliders, kick.latent, self.lo, self.hi): s.value = float(np.clip(v, lo, hi))
+            if kick.seed is not None: self.seed_input.value = kick.seed
+            self.latent_json.value = json.dumps({"latent_vector": latent_to_list(kick.latent), "format": "wav"})
+            near = nearest_corpus_kicks(self.model, kick.latent, 3) if len(self.model.corpus_latents) else []
+            nearest = "".join(f"\n- {n.get('name', n['index'])} ({n.get('category', '?')}), distance {n['distance']:.2f}"
+                              for n in near)
+            self.info.object = (f"### {kick.label}\n" + (f"seed **{kick.seed}**\n\n" if kick.seed is not None else "\n")
+                                + (f"Closest corpus kicks:{nearest}" if nearest else ""))
+            self.wav_download.filename = f"{self._file_stem(kick)}.wav"
+            self.json_download.filename = f"{self._file_stem(kick)}.json"
+        finally: self._syncing = False
+
+    @staticmethod
+    def _file_stem(kick:Kick)->str:
+        return f"kick_seed{kick.seed}" if kick.seed is not None else "kick_" + format(abs(hash(kick.latent.tobytes())) % 16**8, "08x")
+
+    def notify_error(self, message:str):
+        "Show `message` as an error notification (and keep it in `last_error`)."
+        self.last_error = message
+        log.warning("dashboard: %s", message)
+        if pn.state.notifications is not None: pn.state.notifications.error(message, duration=8000)
+
+    # ----------------------------------------------------------------------------------- random + variations
+    def random_kick(self, seed:int|None=None):
+        "A new kick from the prior (a fresh seed unless `seed` is given)."
+        seed = new_seed() if seed is None else int(seed)
+        if not 0 <= seed <= MAX_SEED: return self.notify_error(f"seed must be an integer in [0, {MAX_SEED}], got {seed}")
+        kick = self._make(self.model.sample(1, seed=seed)[0], f"random · seed {seed}", seed)
+        self._variation = (kick, new_seed())
+        self.show(kick)
+
+    def vary(self, new_direction:bool=False):
+        "The variation of the anchor kick at the current intensity (in a new direction when asked)."
+        anchor, direction = self._variation or (self.kick, new_seed())
+        if new_direction: direction = new_seed()
+        self._variation = (anchor, direction)
+        z = variations(anchor.latent, 1, self.intensity.value, self.model.latent_std, seed=direction)[0]
+        self.show(self._make(np.clip(z, -10, 10), f"variation {self.intensity.value:.2f} of {anchor.label}"))
+
+    def _on_intensity(self, event):
+        if not self._syncing: self.vary()
+
+    # ------------------------------------------------------------------------------------------- control panel
+    def slider_latent(self)->np.ndarray: # (D,) float32
+        "The latent the sliders show."
+        return np.array([s.value for s in self.sliders], np.float32)
+
+    def set_latent(self, z, label:str="edited", commit:bool=True):
+        "Make the kick at latent `z` current."
+        try: kick = self._make(z, label)
+        except ValueError as e: return self.notify_error(str(e))
+        self._variation = (kick, new_seed())
+        self.show(kick, commit)
+
+    def _on_slider(self, event):
+        "Live slider moves: render at most once per SLIDER_INTERVAL_MS, and always the last position."
+        if self._syncing: return
+        elapsed_ms = (time.perf_counter() - self._last_slider_render) * 1000
+        doc = pn.state.curdoc
+        if elapsed_ms >= SLIDER_INTERVAL_MS or doc is None or doc.session_context is None:
+            self._pending_slider = True
+            return self._render_slider()
+        if self._pending_slider == "scheduled": return  # the scheduled render will read the sliders' latest values
+        self._pending_slider = "scheduled"
+        pn.state.add_periodic_callback(self._render_slider, period=max(1, int(SLIDER_INTERVAL_MS - elapsed_ms)), count=1)
+
+    def _render_slider(self):
+        if not self._pending_slider: return
+        self._pending_slider, self._last_slider_render = None, time.perf_counter()
+        self.set_latent(self.slider_latent(), "edited with the sliders", commit=False)
+
+    def _on_slider_release(self, event):
+        if self._syncing: return
+        self._render_slider()
+        self._commit(self.kick)  # the dragged-to kick enters the history; B stays the kick before the drag
+
+    def randomize_dimension(self, i:int):
+        "Set dimension `i` to a random value within its slider range."
+        z = self.kick.latent.copy()
+        z[i] = np.random.default_rng().uniform(self.lo[i], self.hi[i])
+        self.set_latent(z, f"dimension {i} randomized")
+
+    def apply_json(self, text:str):
+        "Make current the latent in `text`: a JSON list, or an object with `latent_vector` (a /api/generate body)."
+        try:
+            data = json.loads(text)
+            z = data.get("latent_vector") if isinstance(data, dict) else data
+            if z is None: raise ValueError("the JSON object has no 'latent_vector'")
+            z = check_latent(z, self.model.latent_dim, "latent_vector")
+        except (ValueError, TypeError) as e: return self.notify_error(f"cannot use that JSON: {e}")
+        self.set_latent(z, "pasted latent")
+
+    # ------------------------------------------------------------------------------------------ interpolation
+    def _refresh_endpoints(self):
+        "The choices for kicks A and B: current, random, this session's history, the corpus."
+        options = {"current kick": "current", "a new random kick": "random"}
+        options.update({f"history {i + 1}: {k.label}": f"history:{i}" for i, k in reversed(list(enumerate(self.history)))})
+        options.update({f"corpus: {n} ({c})": f"corpus:{i}" for i, n, c in zip(
+            self.corpus_source.data["index"], self.corpus_source.data["name"], self.corpus_source.data["category"])})
+        for select, default in ((self.a_select, "history"), (self.b_select, "current")):
+            value = select.value
+            select.options = options
+            if value in options.values(): select.value = value
+            elif default == "current": select.value = "current"
+            else: select.value = f"history:{len(self.history) - 2}" if len(self.history) >= 2 else "random"
+
+    def endpoint_latent(self, key:str)->np.ndarray: # (D,) float32
+        "The latent an A/B choice stands for."
+        kind, _, index = key.partition(":")
+        if kind == "current": return self.kick.latent
+        if kind == "random": return self.model.sample(1, seed=new_seed())[0]
+        if kind == "history": return self.history[int(index)].latent
+        if kind == "corpus": return np.asarray(self.model.corpus_latents[int(index)], np.float32)
+        raise ValueError(f"unknown kick choice {key!r}")
+
+    def morph(self, steps:int|None=None, mode:str|None=None):
+        "Decode `steps` kicks from A to B (one batch) and draw them as strips."
+        steps, mode = steps or self.steps_slider.value, mode or self.mode_select.value
+        a, b = self.endpoint_latent(self.a_select.value), self.endpoint_latent(self.b_select.value)
+        path = interpolate(a, b, steps, mode)
+        audio = self._decode(path)
+        self.interpolation = [Kick(z, y, f"step {i + 1}/{steps} ({mode})") for i, (z, y) in enumerate(zip(path, audio))]
+        lo, hi = minmax_envelope(audio, STRIP_POINTS)
+        width = 0.9
+        x = np.linspace(0, width, STRIP_POINTS)
+        with pn.io.hold():
+            self.strip_source.data = dict(xs=[np.r_[i + x, i + x[::-1]] for i in range(steps)],
+                                          ys=[np.r_[h, l[::-1]] for h, l in zip(hi, lo)], step=list(range(steps)))
+            self.strip_boxes.selected.indices = []
+            self.strip_boxes.data = dict(left=np.arange(steps) - 0.02, right=np.arange(steps) + width + 0.02,
+                                         label=[str(i + 1) for i in range(steps)], fill=["#888888"] * steps)
+            self.strip_fig.x_range.update(start=-0.1, end=steps)
+
+    def pick_step(self, i:int):
+        "Make interpolation step `i` the current kick."
+        self.show(self.interpolation[i])
+
+    def _on_strip_tap(self, attr, old, new):
+        if new: self.pick_step(new[0])
+
+    def play_sequence(self, kicks:list, kind:str, bpm:float|None=None):
+        "Play `kicks` one per beat in the browser."
+        if not kicks: return self.notify_error("nothing to play yet: morph A → B first")
+        self._sequence_kind = kind
+        sr = self.model.sample_rate
+        self.player.param.update(sequence=[wav_base64(k.audio, sr) for k in kicks], bpm=float(bpm or self.bpm.value),
+                                 sequence_id=self.player.sequence_id + 1)
+
+    def _on_step(self, event):
+        i = event.new
+        if self._sequence_kind == "interpolation" and len(self.strip_boxes.data["fill"]):
+            n = len(self.strip_boxes.data["fill"])
+            self.strip_boxes.patch({"fill": [(slice(0, n), [ACCENT if j == i else "#888888" for j in range(n)])]})
+        elif self._sequence_kind == "walk" and 0 <= i < len(self.walk_kicks):
+            self.show(self.walk_kicks[i], commit=(i == len(self.walk_kicks) - 1))
+
+    # -------------------------------------------------------------------------------------------------- explore
+    def map_click(self, x:float, y:float):
+        "A click on the map: the kick under it (corpus or generated), else the latent at that spot."
+        scale = np.array([(r.end - r.start) / _drawn_size(self.map_fig, attr, default)  # map units per screen pixel
+                          for r, attr, default in ((self.map_fig.x_range, "inner_width", 600),
+                                                   (self.map_fig.y_range, "inner_height", 400))])
+        best = None
+        for source, kind in ((self.corpus_source, "corpus"), (self.generated_source, "history")):
+            pts = np.c_[source.data["x"], source.data["y"]] if len(source.data["x"]) else np.zeros((0, 2))
+            if not len(pts): continue
+            d = np.linalg.norm((pts - [x, y]) / scale, axis=1)
+            j = int(d.argmin())
+            if d[j] <= MAP_PICK_PX and (best is None or d[j] < best[0]): best = (d[j], kind, j)
+        if best is None: return self.set_latent(np.clip(self.map.unproject([x, y])[0], -10, 10), f"map point ({x:.2f}, {y:.2f})")
+        _, kind, j = best
+        if kind == "history": return self.recall(j)
+        i = self.corpus_source.data["index"][j]
+        self.set_latent(self.model.corpus_latents[i], f"corpus: {self.corpus_source.data['name'][j]}")
+
+    def start_walk(self, steps:int|None=None, step_size:float|None=None, seed:int|None=None):
+        "A smooth random walk from the current kick, decoded in one batch, played in time with the map following."
+        steps, step_size = steps or self.walk_steps.value, step_size or self.walk_step_size.value
+        path = walk(np.clip(self.kick.latent, self.lo, self.hi), steps, self.lo, self.hi, step_size, seed=seed)
+        audio = self._decode(path)
+        self.walk_kicks = [Kick(z, y, f"walk step {i + 1}/{steps}") for i, (z, y) in enumerate(zip(path, audio))]
+        xy = self.map.project(path)
+        self.trail_source.data = dict(x=xy[:, 0], y=xy[:, 1])
+        self.play_sequence(self.walk_kicks, "walk", bpm=self.bpm.value)
+
+    # ------------------------------------------------------------------------------------ upload, history, files
+    def upload_kick(self, data:bytes, filename:str="upload"):
+        "Encode an uploaded kick; its reconstruction becomes current, with the preprocessed original as B."
+        label = Path(str(filename)).name[:80] or "upload"
+        try:
+            z = self.service.encode_upload(data, label)
+            with tempfile.TemporaryDirectory(prefix="kick_dash_") as tmp:
+                path = Path(tmp) / f"upload{Path(label).suffix.lower()[:6] or '.wav'}"
+                path.write_bytes(data)
+                original = preprocess(*load_audio(path), self.model.n_samples)
+        except (AudioFileError, ValueError) as e:  # the library's messages name the file and say what is wrong
+            return self.notify_error(f"Upload failed: {e}" if label in str(e) else f"Upload failed: {label}: {e}")
+        kick = replace(self._make(z, f"upload: {label}"), original=original)
+        self._variation = (kick, new_seed())
+        self.show(kick)
+
+    def recall(self, index:int):
+        "Make history entry `index` current again."
+        kick = self.history[index]
+        self._variation = (kick, new_seed())
+        self.show(kick, commit=False)
+
+    def _download(self, kind:str)->io.BytesIO:
+        "The stored file (audio or sidecar JSON) of the current kick: the same bytes the API serves."
+        try: stored = self.service.render([self.kick.latent], "wav", 16, seeds=[self.kick.seed])[0]
+        except StorageUnavailable as e:
+            self.notify_error(f"storage unavailable, try again: {e}"); raise
+        name = stored.name if kind == "wav" else stored.metadata_name
+        (self.wav_download if kind == "wav" else self.json_download).filename = name
+        return io.BytesIO(self.service.storage.get(name))
+
+# ---------------------------------------------------------------------------------------------- serving it
+def mount_dashboard(app, path:str="/"):
+    """Serve the dashboard at `path` of a FastAPI `app` whose lifespan puts a `KickService` in `app.state.service`
+    (api.py's `create_app` does): one server, one URL, one model in memory."""
+    from fastapi.responses import FileResponse
+    from panel.io.fastapi import add_applications
+    def page():
+        service = getattr(app.state, "service", None)
+        if service is None:
+            reason = getattr(app.state, "load_error", None) or "the server is still starting"
+            return pn.pane.Alert(f"**No model loaded**: {reason}. The API's /api/health says more.", alert_type="danger")
+        return KickDashboard(service, show_api_link=True)
+    add_applications({path: page}, app=app, title="kick_nbdev")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():  # Panel's own server serves it; bokeh-fastapi does not, and the page asks for it
+        return FileResponse(Path(pn.__file__).parent / "dist" / "images" / "favicon.ico")
+
+@functools.lru_cache(maxsize=1)
+def standalone_service()->KickService:
+    "One service per `panel serve` process, from the same environment variables as the API."
+    return KickService.from_env()
+
+if pn.state.served:
+    KickDashboard(standalone_service()).servable(title="kick_nbdev")

@@ -1,0 +1,201 @@
+"The dashboard's state object without a browser: widgets driven through param, Bokeh models checked in a Document."
+import base64, io, json
+
+import numpy as np
+import pytest
+import soundfile as sf
+from bokeh.document import Document
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+import dashboard
+from dashboard import KickDashboard, wav_base64
+from dashboard_support import tiny_model_with_corpus
+from kick_nbdev.service import KickService
+from kick_nbdev.storage import LocalStorage, encode_audio, read_recall
+from kick_nbdev.viz import log_spectrogram
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    return KickService(tiny_model_with_corpus(), LocalStorage(tmp_path_factory.mktemp("generated")))
+
+
+@pytest.fixture
+def dash(service):
+    return KickDashboard(service, seed=7)
+
+
+def decode_b64_wav(b64):
+    audio, sr = sf.read(io.BytesIO(base64.b64decode(b64)), dtype="float32")
+    return audio, sr
+
+
+def test_first_kick_is_shown_everywhere(dash, service):
+    m = service.model
+    k = dash.kick
+    assert (k.seed, k.label) == (7, "random · seed 7")
+    np.testing.assert_array_equal(k.latent, m.sample(1, seed=7)[0])
+    audio, sr = decode_b64_wav(dash.player.wav)                       # the player gets a 16-bit WAV of the kick
+    assert (sr, audio.size) == (44100, m.n_samples)
+    np.testing.assert_allclose(audio, k.audio, atol=2 / 2**15)
+    np.testing.assert_array_equal(dash.wave_source.data["a"], k.audio)
+    np.testing.assert_array_equal(dash.spec_source.data["image"][0], log_spectrogram(k.audio, floor_db=-90)[0])
+    assert dash.seed_input.value == 7
+    assert json.loads(dash.latent_json.value) == {"latent_vector": pytest.approx(k.latent.tolist(), abs=1e-6), "format": "wav"}
+    np.testing.assert_allclose(dash.slider_latent(), np.clip(k.latent, dash.lo, dash.hi), atol=1e-6)
+    assert "Closest corpus kicks" in dash.info.object and "seed **7**" in dash.info.object
+    assert len(dash.history) == 1 and dash.history_select.value == 0
+
+
+def test_random_button_r_key_and_typed_seed(dash, service):
+    first = dash.kick
+    dash.random_button.param.trigger("clicks")
+    assert dash.kick is not first and dash.kick.seed is not None and len(dash.history) == 2
+    np.testing.assert_array_equal(dash.wave_source.data["b"], first.audio)      # A/B: B is the previous kick
+    assert dash.player.reference_label == "previous"
+    dash.player._handle_msg({"action": "random"})                               # the R key, sent by the browser
+    assert len(dash.history) == 3
+    dash.seed_input.value = 7                                                   # typing a seed recalls its kick
+    np.testing.assert_array_equal(dash.kick.audio, first.audio)
+    assert dash.kick.seed == 7
+
+
+def test_variation_intensity_and_new_direction(dash, service):
+    anchor = dash.kick
+    dash.intensity.value = 0.0
+    dash.intensity.param.trigger("value_throttled")
+    np.testing.assert_allclose(dash.kick.latent, anchor.latent, atol=1e-6)       # intensity 0 = the same kick
+    dash.intensity.value = 0.5
+    dash.intensity.param.trigger("value_throttled")
+    step = (dash.kick.latent - anchor.latent) / service.model.latent_std
+    assert np.linalg.norm(step) == pytest.approx(0.5 * np.sqrt(8), rel=1e-4)
+    before = dash.kick.latent.copy()
+    dash.direction_button.param.trigger("clicks")
+    after = dash.kick.latent
+    assert not np.allclose(before, after)                                       # new direction, same distance from the anchor
+    assert np.linalg.norm((after - anchor.latent) / service.model.latent_std) == pytest.approx(0.5 * np.sqrt(8), rel=1e-4)
+
+
+def test_sliders_follow_while_dragging_and_commit_on_release(dash):
+    start = dash.kick
+    s = dash.sliders[3]
+    for v in np.linspace(s.start, s.end, 5)[1:]:                                # no server: every move renders at once
+        s.value = float(v)
+        assert dash.kick.latent[3] == pytest.approx(v, abs=1e-6)
+    assert len(dash.history) == 1                                               # dragging does not fill the history
+    np.testing.assert_array_equal(dash.wave_source.data["b"], start.audio)      # B stays the kick before the drag
+    s.param.trigger("value_throttled")                                          # release
+    assert len(dash.history) == 2 and dash.history[-1] is dash.kick
+    dash.reset_button.param.trigger("clicks")
+    np.testing.assert_allclose(dash.kick.latent, dash.model.latent_mean, atol=1e-6)
+    dash.randomize_dimension(2)
+    changed = ~np.isclose(dash.kick.latent, dash.model.latent_mean, atol=1e-6)
+    assert changed.sum() <= 1 and dash.lo[2] <= dash.kick.latent[2] <= dash.hi[2]
+
+
+def test_latent_json_paste(dash):
+    z = [0.25] * 8
+    dash.latent_json.value = json.dumps({"latent_vector": z, "format": "wav"})
+    dash.paste_button.param.trigger("clicks")
+    np.testing.assert_allclose(dash.kick.latent, z)
+    dash.apply_json(json.dumps(z[::-1]))                                        # a bare list works too
+    for bad, message in [("[1, 2]", "exactly 8 values"), ("{oops", "cannot use that JSON"), ('{"x": 1}', "no 'latent_vector'"),
+                         (json.dumps([100.0] * 8), "within ±10")]:
+        kick = dash.kick
+        dash.apply_json(bad)
+        assert message in dash.last_error and dash.kick is kick                 # a clear message; the kick stays
+
+
+def test_interpolation_steps_pick_and_play(dash, service):
+    dash.random_kick(11)
+    a_key, b_key = "history:0", "current"
+    dash.a_select.value, dash.b_select.value = a_key, b_key
+    dash.steps_slider.value = 5
+    dash.mode_select.value = "slerp"
+    dash.morph_button.param.trigger("clicks")
+    assert len(dash.interpolation) == 5 and len(dash.strip_boxes.data["left"]) == 5 and len(dash.strip_source.data["xs"]) == 5
+    np.testing.assert_allclose(dash.interpolation[0].latent, dash.history[0].latent, atol=1e-6)
+    np.testing.assert_allclose(dash.interpolation[-1].latent, dash.kick.latent, atol=1e-6)
+    dash.strip_boxes.selected.indices = [2]                                     # a click on step 3
+    assert dash.kick is dash.interpolation[2] and dash.history[-1] is dash.interpolation[2]
+    sequence_id = dash.player.sequence_id
+    dash.play_sequence_button.param.trigger("clicks")
+    assert dash.player.sequence_id == sequence_id + 1 and len(dash.player.sequence) == 5 and dash.player.bpm == 120
+    dash.player.step = 1                                                        # the browser reports the sounding step
+    assert dash.strip_boxes.data["fill"][1] == dashboard.ACCENT and dash.strip_boxes.data["fill"][0] != dashboard.ACCENT
+    corpus_keys = [v for v in dash.a_select.options.values() if v.startswith("corpus:")]
+    assert len(corpus_keys) == len(service.model.corpus_latents)
+    np.testing.assert_array_equal(dash.endpoint_latent(corpus_keys[3]), service.model.corpus_latents[3])
+
+
+def test_map_walk_and_clicks(dash, service):
+    m = service.model
+    xy = dash.map.project(m.corpus_latents)
+    np.testing.assert_allclose(np.c_[dash.corpus_source.data["x"], dash.corpus_source.data["y"]], xy)
+    assert len(set(dash.corpus_source.data["colour"])) == 4                     # one colour per category
+    dash.map_click(*xy[5])                                                      # on a corpus kick: that kick
+    assert dash.kick.label == "corpus: synth " + m.corpus_meta[5]["category"] + " 5"
+    np.testing.assert_allclose(dash.kick.latent, m.corpus_latents[5], atol=1e-6)
+    far = xy.max(0) + 1.0
+    dash.map_click(*far)                                                        # on empty space: the latent there
+    np.testing.assert_allclose(dash.kick.latent, np.clip(dash.map.unproject(far)[0], -10, 10), atol=1e-5)
+    np.testing.assert_allclose(dash.current_source.data["x"][0], far[0], atol=1e-4)
+    dash.walk_steps.value = 6
+    dash.walk_button.param.trigger("clicks")
+    assert len(dash.walk_kicks) == 6 and len(dash.trail_source.data["x"]) == 6 and len(dash.player.sequence) == 6
+    path = np.stack([k.latent for k in dash.walk_kicks])
+    assert (path >= dash.lo - 1e-6).all() and (path <= dash.hi + 1e-6).all()
+    dash.player.step = 2                                                        # the map follows the walk as it plays
+    assert dash.kick is dash.walk_kicks[2]
+    dash.player.step = 5
+    assert dash.history[-1] is dash.walk_kicks[5]                               # the walk's end is kept
+
+
+def test_upload_shows_reconstruction_against_original(dash, kick_wav_bytes):
+    dash.upload_kick(kick_wav_bytes, "my kick.wav")
+    assert dash.kick.label == "upload: my kick.wav" and dash.player.reference_label == "original upload"
+    np.testing.assert_array_equal(dash.wave_source.data["b"], dash.kick.original)
+    assert dash.kick.original.shape == (16384,) and 0.85 < np.abs(dash.kick.original).max() < 0.9  # preprocessed: -1 dBFS
+    kick = dash.kick
+    for data, name, message in [(b"not audio at all", "x.wav", "Upload failed: x.wav: "),
+                                (encode_audio(np.zeros(8000), 44100), "silent.wav", "Upload failed: silent.wav: ")]:
+        dash.upload_kick(data, name)
+        assert message in dash.last_error and dash.kick is kick
+
+
+def test_history_recall_and_downloads(dash, service):
+    dash.random_kick(123)
+    dash.random_kick(456)
+    dash.history_select.value = 1
+    assert dash.kick.seed == 123 and len(dash.history) == 3
+    wav = dash._download("wav").read()
+    assert dash.wav_download.filename.startswith("kick_") and dash.wav_download.filename.endswith(".wav")
+    recall = read_recall(wav)
+    assert recall["seed"] == 123 and recall["latent"] == pytest.approx(dash.kick.latent.tolist(), abs=1e-6)
+    sidecar = json.loads(dash._download("json").read())
+    assert sidecar["seed"] == 123 and sidecar["file"] == dash.wav_download.filename
+    assert sf.info(io.BytesIO(wav)).frames == 16384
+
+
+def test_bokeh_document_and_mounting(dash, service):
+    doc = Document()
+    dash.__panel__().server_doc(doc)
+    for name in ("waveform", "spectrogram", "interp_steps", "corpus_points", "walk_trail"):
+        assert doc.get_model_by_name(name) is not None, name
+    root = dash.tabs.get_root(Document())
+    assert len(root.tabs) == 4 and [t.title for t in root.tabs] == ["Random", "Control Panel", "Interpolate", "Explore"]
+    app = FastAPI()
+    app.state.service = service
+    dashboard.mount_dashboard(app)
+    with TestClient(app) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and "bokeh" in page.text.lower()
+        assert client.get("/favicon.ico").status_code == 200
+
+
+def test_wav_base64_round_trip():
+    x = np.sin(np.linspace(0, 100, 1000)).astype(np.float32) * 0.5
+    y, sr = decode_b64_wav(wav_base64(x, 44100))
+    assert sr == 44100
+    np.testing.assert_allclose(y, x, atol=2 / 2**15)
