@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
 
-.PHONY: install serve test test-notebooks test-pytest check-sync sysdeps data train bench clean-venv
+.PHONY: install serve test test-notebooks test-pytest check-sync sysdeps sync readme data train bench
 
 # Re-install only when the declared requirements change.
 $(STAMP): settings.ini setup.py
@@ -36,6 +36,14 @@ test-notebooks: install
 
 test-pytest: install
 	$(PY) -m pytest -q tests
+
+## After editing notebooks: export the library, clean the notebooks, regenerate README.md.
+sync: install readme
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+
+readme: install
+	$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout 2>/dev/null > README.md
 
 ## Real corpus from Debian packages (no root needed), then the shipped model's training run.
 data: install

@@ -14,4 +14,9 @@ if ! diff -r -x .ipynb_checkpoints nbs "$tmp/nbs" >/dev/null; then
   diff -rq -x .ipynb_checkpoints nbs "$tmp/nbs" >&2 || true
   echo "FAIL: notebooks above are not clean. Run nbdev_clean and commit." >&2; exit 1
 fi
-echo "check-sync: library equals the notebooks' export; notebooks are clean."
+jupyter nbconvert --to markdown nbs/index.ipynb --stdout 2>/dev/null > "$tmp/README.md"
+if ! diff -q README.md "$tmp/README.md" >/dev/null; then
+  diff README.md "$tmp/README.md" | head -20 >&2
+  echo "FAIL: README.md is not nbs/index.ipynb converted. Run make readme and commit." >&2; exit 1
+fi
+echo "check-sync: library equals the notebooks' export; notebooks are clean; README.md is nbs/index.ipynb."
