@@ -81,7 +81,6 @@ class KickPlayer(JSComponent):
     bpm = param.Number(default=120.0, bounds=(30, 300))
     step = param.Integer(default=-1, doc="(from the browser) index of the sequence step now sounding, -1 when none")
     duration = param.Number(default=0.0, doc="(from the browser) duration of the decoded AudioBuffer, seconds")
-    decoded = param.Integer(default=0, doc="(from the browser) AudioBuffers decoded so far")
 
     _esm = """
     export function render({ model, el }) {
@@ -115,13 +114,14 @@ class KickPlayer(JSComponent):
 
       async function loadCurrent() {
         const mine = ++token;
+        state.receivedAt = performance.now();
         const buffer = await decode(model.wav);
         if (mine !== token || !buffer) return;       // a newer kick arrived while this one decoded
         current = buffer;
         state.decodes += 1; state.duration = buffer.duration; state.length = buffer.length;
         state.sampleRate = buffer.sampleRate; state.decodedAt = performance.now();
         state.checksum = buffer.getChannelData(0).reduce((sum, v) => sum + Math.abs(v), 0);  // tells kicks apart in tests
-        model.duration = buffer.duration; model.decoded = state.decodes;
+        if (model.duration !== buffer.duration) model.duration = buffer.duration;
         status.textContent = `${(buffer.duration * 1000).toFixed(0)} ms · ${buffer.sampleRate} Hz · ${ctx.state === "running" ? "ready" : "click anywhere to enable sound"}`;
         if (model.autoplay && gestured && !sequencePlaying) playNow(current);
       }
@@ -168,6 +168,12 @@ class KickPlayer(JSComponent):
 
     def _handle_msg(self, msg):
         if isinstance(msg, dict) and msg.get("action") == "random" and self._on_random: self._on_random()
+
+class ImmediateSlider(pn.widgets.FloatSlider):
+    """A FloatSlider whose moves reach Python at once. Panel normally waits 50 ms to coalesce a widget's changes;
+    the dashboard throttles slider renders itself (leading edge at once, then at most one per SLIDER_INTERVAL_MS),
+    so the first move of a drag or a key press is heard without that wait."""
+    _priority_changes = ["value", "value_throttled"]
 
 def _drawn_size(fig, attr:str, default:int)->int: # pixels
     "The size the browser reported for `fig` (`inner_width` / `inner_height`), or `default` before it has."
@@ -217,7 +223,7 @@ class KickDashboard(pn.viewable.Viewer):
         self.random_button.on_click(lambda e: self.random_kick())
         self.seed_input = w.IntInput(label="Seed (type one to recall its kick)", start=0, end=MAX_SEED, value=0)
         self.seed_input.param.watch(lambda e: self._syncing or self.random_kick(e.new), "value")
-        self.intensity = w.FloatSlider(label="Variation intensity", start=0.0, end=1.0, step=0.01, value=0.3)
+        self.intensity = ImmediateSlider(label="Variation intensity", start=0.0, end=1.0, step=0.01, value=0.3)
         self.intensity.param.watch(self._on_intensity, "value_throttled")
         self.direction_button = w.Button(label="Variation: new direction ↻", sizing_mode="stretch_width")
         self.direction_button.on_click(lambda e: self.vary(new_direction=True))
@@ -225,7 +231,7 @@ class KickDashboard(pn.viewable.Viewer):
         self.sliders = []
         for i in range(m.latent_dim):
             lo, hi = float(self.lo[i]), float(self.hi[i])
-            s = w.FloatSlider(label=f"dimension {i}", start=lo, end=hi, step=(hi - lo) / 500, value=float(np.clip(0, lo, hi)),
+            s = ImmediateSlider(label=f"dimension {i}", start=lo, end=hi, step=(hi - lo) / 500, value=float(np.clip(0, lo, hi)),
                               format="0.00", sizing_mode="stretch_width")
             s.param.watch(self._on_slider, "value")
             s.param.watch(self._on_slider_release, "value_throttled")
@@ -369,8 +375,8 @@ class KickDashboard(pn.viewable.Viewer):
                        "Axes: the two principal directions of the corpus's standardised latents (a linear map, so any "
                        "point decodes back to a latent)." if len(m.corpus_latents) >= 3 else
                        "This model carries no corpus latents: the map shows latent dimensions 0 and 1 (standardised).")
-        explore_tab = pn.Column(pn.pane.Markdown(corpus_note), pn.pane.Bokeh(self.map_fig, sizing_mode="stretch_width"),
-                                pn.Row(self.walk_steps, self.walk_step_size, self.walk_button), name="Explore")
+        explore_tab = pn.Column(pn.pane.Markdown(corpus_note), pn.Row(self.walk_button, self.walk_steps, self.walk_step_size),
+                                pn.pane.Bokeh(self.map_fig, sizing_mode="stretch_width"), name="Explore")
         self.tabs = pn.Tabs(random_tab, control_tab, interp_tab, explore_tab, dynamic=False, sizing_mode="stretch_width")
         sidebar = [self.info, pn.Row(self.wav_download, self.json_download),
                    pn.pane.Markdown("**Upload a kick** (WAV/FLAC/OGG/AIFF): B plays the original, A the model's "
@@ -395,12 +401,27 @@ class KickDashboard(pn.viewable.Viewer):
         return (previous[-1].audio, "previous") if previous else (kick.audio, "previous")
 
     def show(self, kick:Kick, commit:bool=True):
-        "Make `kick` current: plots, player, sliders, map, info; `commit` adds it to the history."
+        """Make `kick` current; `commit` adds it to the history. The sound goes first, in a message of its own, so
+        the browser decodes it while the server updates the views (on a server session, in the next tick)."""
+        self.kick = kick
+        self.player.wav = wav_base64(kick.audio, self.model.sample_rate)
+        self._in_document(functools.partial(self._update_views, kick, commit))
+
+    @staticmethod
+    def _in_document(fn):
+        """Run `fn` now without a server; on a server, in the next tick of the session's document, which holds the
+        document lock (Bokeh models may only change under it) and lets what was set before go out first."""
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None: pn.state.execute(fn, schedule=True)
+        else: fn()
+
+    def _update_views(self, kick:Kick, commit:bool):
+        "Plots, B sound, sliders, map, info of `kick` (skipped when a newer kick is already current)."
         with pn.io.hold():
             if commit: self._commit(kick)
+            if kick is not self.kick: return
             ref_audio, ref_label = self._reference(kick)
             sr = self.model.sample_rate
-            self.player.wav = wav_base64(kick.audio, sr)
             self.player.param.update(reference_wav=wav_base64(ref_audio, sr), reference_label=ref_label)
             # .data.update sends only the changed columns (not the time axis)
             self.wave_source.data.update(a=kick.audio, b=np.asarray(ref_audio, np.float32))
@@ -408,7 +429,6 @@ class KickDashboard(pn.viewable.Viewer):
             self.spec_source.data = dict(self.spec_source.data, image=[image])
             x, y = self.map.project(kick.latent)[0]
             self.current_source.data = dict(x=[x], y=[y])
-            self.kick = kick
             self._sync_widgets(kick)
 
     def _commit(self, kick:Kick):
@@ -501,7 +521,7 @@ class KickDashboard(pn.viewable.Viewer):
     def _on_slider_release(self, event):
         if self._syncing: return
         self._render_slider()
-        self._commit(self.kick)  # the dragged-to kick enters the history; B stays the kick before the drag
+        self._in_document(functools.partial(self._commit, self.kick))  # the dragged-to kick enters the history; B stays the kick before the drag
 
     def randomize_dimension(self, i:int):
         "Set dimension `i` to a random value within its slider range."
@@ -549,6 +569,10 @@ class KickDashboard(pn.viewable.Viewer):
         path = interpolate(a, b, steps, mode)
         audio = self._decode(path)
         self.interpolation = [Kick(z, y, f"step {i + 1}/{steps} ({mode})") for i, (z, y) in enumerate(zip(path, audio))]
+        self._in_document(functools.partial(self._draw_strips, audio))
+
+    def _draw_strips(self, audio:np.ndarray): # (steps, n_samples)
+        steps = len(audio)
         lo, hi = minmax_envelope(audio, STRIP_POINTS)
         width = 0.9
         x = np.linspace(0, width, STRIP_POINTS)
@@ -575,8 +599,10 @@ class KickDashboard(pn.viewable.Viewer):
         self.player.param.update(sequence=[wav_base64(k.audio, sr) for k in kicks], bpm=float(bpm or self.bpm.value),
                                  sequence_id=self.player.sequence_id + 1)
 
-    def _on_step(self, event):
-        i = event.new
+    def _on_step(self, event): # from the browser's player: the sequence step now sounding
+        self._in_document(functools.partial(self._follow_sequence, event.new))
+
+    def _follow_sequence(self, i:int):
         if self._sequence_kind == "interpolation" and len(self.strip_boxes.data["fill"]):
             n = len(self.strip_boxes.data["fill"])
             self.strip_boxes.patch({"fill": [(slice(0, n), [ACCENT if j == i else "#888888" for j in range(n)])]})
@@ -609,7 +635,7 @@ class KickDashboard(pn.viewable.Viewer):
         audio = self._decode(path)
         self.walk_kicks = [Kick(z, y, f"walk step {i + 1}/{steps}") for i, (z, y) in enumerate(zip(path, audio))]
         xy = self.map.project(path)
-        self.trail_source.data = dict(x=xy[:, 0], y=xy[:, 1])
+        self._in_document(lambda: setattr(self.trail_source, "data", dict(x=xy[:, 0], y=xy[:, 1])))
         self.play_sequence(self.walk_kicks, "walk", bpm=self.bpm.value)
 
     # ------------------------------------------------------------------------------------ upload, history, files
