@@ -110,7 +110,10 @@ class KickPlayer(JSComponent):
       const start = (buffer, when) => { const s = ctx.createBufferSource(); s.buffer = buffer;
                                         s.connect(ctx.destination); s.start(when); sources.push(s); };
       const playNow = (buffer) => { if (!buffer) return; if (ctx.state !== "running") ctx.resume(); stop(); start(buffer, 0); };
-      const gesture = () => { gestured = true; if (ctx.state !== "running") ctx.resume(); };
+      const gesture = () => {
+        gestured = true;
+        if (ctx.state !== "running") ctx.resume().then(() => { status.textContent = status.textContent.replace("click anywhere to enable sound", "ready"); });
+      };
 
       async function loadCurrent() {
         const mine = ++token;
@@ -272,6 +275,8 @@ class KickDashboard(pn.viewable.Viewer):
         self.json_download = w.FileDownload(callback=lambda: self._download("json"), filename="kick.json",
                                             label="⬇ Recall JSON", sizing_mode="stretch_width")
         self.info = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.spec_choice = w.RadioButtonGroup(options={"Spectrogram of A": "A", "of B": "B"}, value="A", width=210, align="center")
+        self.spec_choice.param.watch(lambda e: self._in_document(self._draw_spectrogram), "value")
 
     # -------------------------------------------------------------------------------------------------- plots
     def _build_plots(self):
@@ -351,7 +356,7 @@ class KickDashboard(pn.viewable.Viewer):
     def _build_page(self):
         m = self.model
         kick_view = pn.Column(
-            self.player,
+            pn.Row(self.player, self.spec_choice, sizing_mode="stretch_width", height=50),
             pn.Row(pn.pane.Bokeh(self.wave_fig, sizing_mode="stretch_width"),
                    pn.pane.Bokeh(self.spec_fig, sizing_mode="stretch_width"), sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
@@ -425,11 +430,19 @@ class KickDashboard(pn.viewable.Viewer):
             self.player.param.update(reference_wav=wav_base64(ref_audio, sr), reference_label=ref_label)
             # .data.update sends only the changed columns (not the time axis)
             self.wave_source.data.update(a=kick.audio, b=np.asarray(ref_audio, np.float32))
-            image = log_spectrogram(kick.audio, sr, floor_db=SPEC_FLOOR_DB)[0]
-            self.spec_source.data = dict(self.spec_source.data, image=[image])
+            self.wave_fig.title.text = f"Waveform (A = current, B = {ref_label})"
+            self._draw_spectrogram()
             x, y = self.map.project(kick.latent)[0]
             self.current_source.data = dict(x=[x], y=[y])
             self._sync_widgets(kick)
+
+    def _draw_spectrogram(self):
+        "The spectrogram of A or B, as the A/B switch says."
+        show_b = self.spec_choice.value == "B"
+        audio = self._reference(self.kick)[0] if show_b else self.kick.audio
+        image = log_spectrogram(audio, self.model.sample_rate, floor_db=SPEC_FLOOR_DB)[0]
+        self.spec_source.data = dict(self.spec_source.data, image=[image])
+        self.spec_fig.title.text = f"Spectrogram of {'B' if show_b else 'A'} (log frequency)"
 
     def _commit(self, kick:Kick):
         if self.history and self.history[-1] is kick: return
@@ -447,7 +460,8 @@ class KickDashboard(pn.viewable.Viewer):
     def _sync_widgets(self, kick:Kick):
         self._syncing = True
         try:
-            for s, v, lo, hi in zip(self.sliders, kick.latent, self.lo, self.hi): s.value = float(np.clip(v, lo, hi))
+            for s, v, lo, hi in zip(self.sliders, kick.latent.tolist(), self.lo.tolist(), self.hi.tolist()):
+                s.param.update(start=min(lo, v), end=max(hi, v), value=v)  # a kick outside the corpus range widens its slider
             if kick.seed is not None: self.seed_input.value = kick.seed
             self.latent_json.value = json.dumps({"latent_vector": latent_to_list(kick.latent), "format": "wav"})
             near = nearest_corpus_kicks(self.model, kick.latent, 3) if len(self.model.corpus_latents) else []
@@ -516,7 +530,10 @@ class KickDashboard(pn.viewable.Viewer):
     def _render_slider(self):
         if not self._pending_slider: return
         self._pending_slider, self._last_slider_render = None, time.perf_counter()
-        self.set_latent(self.slider_latent(), "edited with the sliders", commit=False)
+        z = self.slider_latent()
+        moved = np.flatnonzero(~np.isclose(z, self.kick.latent, rtol=0, atol=1e-6))
+        base = self.kick.label.split(" · edited")[0]
+        self.set_latent(z, f"{base} · edited dim {', '.join(map(str, moved))}" if len(moved) else self.kick.label, commit=False)
 
     def _on_slider_release(self, event):
         if self._syncing: return

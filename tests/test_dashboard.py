@@ -1,6 +1,7 @@
 "The dashboard's state object without a browser: widgets driven through param, Bokeh models checked in a Document."
-import base64, io, json
+import base64, io, json, sys
 
+import httpx
 import numpy as np
 import pytest
 import soundfile as sf
@@ -43,7 +44,7 @@ def test_first_kick_is_shown_everywhere(dash, service):
     np.testing.assert_array_equal(dash.spec_source.data["image"][0], log_spectrogram(k.audio, floor_db=-90)[0])
     assert dash.seed_input.value == 7
     assert json.loads(dash.latent_json.value) == {"latent_vector": pytest.approx(k.latent.tolist(), abs=1e-6), "format": "wav"}
-    np.testing.assert_allclose(dash.slider_latent(), np.clip(k.latent, dash.lo, dash.hi), atol=1e-6)
+    np.testing.assert_allclose(dash.slider_latent(), k.latent, atol=1e-6)       # sliders widen to kicks outside the corpus range
     assert "Closest corpus kicks" in dash.info.object and "seed **7**" in dash.info.object
     assert len(dash.history) == 1 and dash.history_select.value == 0
 
@@ -85,8 +86,13 @@ def test_sliders_follow_while_dragging_and_commit_on_release(dash):
         assert dash.kick.latent[3] == pytest.approx(v, abs=1e-6)
     assert len(dash.history) == 1                                               # dragging does not fill the history
     np.testing.assert_array_equal(dash.wave_source.data["b"], start.audio)      # B stays the kick before the drag
+    assert dash.kick.label == "random · seed 7 · edited dim 3"
     s.param.trigger("value_throttled")                                          # release
     assert len(dash.history) == 2 and dash.history[-1] is dash.kick
+    assert dash.wave_fig.title.text == "Waveform (A = current, B = previous)"
+    dash.spec_choice.value = "B"                                                # the spectrogram of B
+    np.testing.assert_array_equal(dash.spec_source.data["image"][0], log_spectrogram(start.audio, floor_db=-90)[0])
+    dash.spec_choice.value = "A"
     dash.reset_button.param.trigger("clicks")
     np.testing.assert_allclose(dash.kick.latent, dash.model.latent_mean, atol=1e-6)
     dash.randomize_dimension(2)
@@ -156,6 +162,7 @@ def test_upload_shows_reconstruction_against_original(dash, kick_wav_bytes):
     dash.upload_kick(kick_wav_bytes, "my kick.wav")
     assert dash.kick.label == "upload: my kick.wav" and dash.player.reference_label == "original upload"
     np.testing.assert_array_equal(dash.wave_source.data["b"], dash.kick.original)
+    assert dash.wave_fig.title.text == "Waveform (A = current, B = original upload)"
     assert dash.kick.original.shape == (16384,) and 0.85 < np.abs(dash.kick.original).max() < 0.9  # preprocessed: -1 dBFS
     kick = dash.kick
     for data, name, message in [(b"not audio at all", "x.wav", "Upload failed: x.wav: "),
@@ -199,3 +206,12 @@ def test_wav_base64_round_trip():
     y, sr = decode_b64_wav(wav_base64(x, 44100))
     assert sr == 44100
     np.testing.assert_allclose(y, x, atol=2 / 2**15)
+
+
+def test_panel_serve_on_its_own(spawn_server, tiny_model_path, tmp_path):
+    "`panel serve dashboard.py` works without the API (same environment variables)."
+    argv = [sys.executable, "-m", "panel", "serve", "dashboard.py", "--address", "127.0.0.1", "--port", "{port}"]
+    _, base = spawn_server(argv, {"KICK_MODEL_PATH": str(tiny_model_path), "KICK_STORAGE": "local",
+                                  "KICK_STORAGE_DIR": str(tmp_path / "generated")}, ready_path="/liveness")
+    page = httpx.get(base + "/dashboard", timeout=30)       # builds a whole session on the server
+    assert page.status_code == 200 and "<title>kick_nbdev" in page.text
