@@ -109,7 +109,8 @@ class KickPlayer(JSComponent):
                            timers.forEach(clearTimeout); timers = []; sequencePlaying = false; };
       const start = (buffer, when) => { const s = ctx.createBufferSource(); s.buffer = buffer;
                                         s.connect(ctx.destination); s.start(when); sources.push(s); };
-      const playNow = (buffer) => { if (!buffer) return; if (ctx.state !== "running") ctx.resume(); stop(); start(buffer, 0); };
+      const playNow = (buffer) => { if (!buffer) return; if (ctx.state !== "running") ctx.resume(); stop(); start(buffer, 0);
+                                    state.plays = (state.plays || 0) + 1; };
       const gesture = () => {
         gestured = true;
         if (ctx.state !== "running") ctx.resume().then(() => { status.textContent = status.textContent.replace("click anywhere to enable sound", "ready"); });

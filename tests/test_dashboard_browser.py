@@ -110,10 +110,28 @@ def test_random_changes_plot_and_sound_and_latency(page):
         assert page.evaluate("window.kickPlayer.checksum") != checksum                      # a new sound
         page.wait_for_function(f"({WAVEFORM_SUM}) !== {wave}", timeout=10_000)              # and a new plot (sent after it)
         page.wait_for_timeout(150)
-    before = decodes(page)
+    before, plays = decodes(page), page.evaluate("window.kickPlayer.plays")
     page.locator("body").press("r")                                     # the R key
     wait_for_new_audio(page, before)
+    page.wait_for_function(f"window.kickPlayer.plays > {plays}")        # a new kick plays by itself after a gesture
+    before, plays = decodes(page), page.evaluate("window.kickPlayer.plays")
+    page.keyboard.press(" ")                                            # space replays it, with no round trip
+    page.wait_for_function(f"window.kickPlayer.plays > {plays}")
+    assert decodes(page) == before
     record_latency("random_click", latencies_ms)
+
+
+def test_downloads_are_the_stored_files(page, server):
+    with page.expect_download() as download:
+        page.get_by_role("button", name="WAV").click()
+    wav = Path(download.value.path()).read_bytes()
+    name = download.value.suggested_filename
+    assert wav[:4] == b"RIFF" and re.fullmatch(r"kick_[0-9a-f]{32}\.wav", name)
+    assert httpx.get(f"{server[0]}/api/audio/{name}").content == wav       # the very file the API serves
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Recall JSON").click()
+    recall = json.loads(Path(download.value.path()).read_text())
+    assert recall["file"] == name and len(recall["latent"]) == 8 and recall["sample_rate"] == 44100
 
 
 def test_slider_move_changes_the_audio_and_latency(page):
