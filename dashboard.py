@@ -51,6 +51,7 @@ MAP_PICK_PX = 10              # a click on the map this close to a kick picks it
 ACCENT = "#f25c05"            # current kick
 B_COLOUR = "#8a9bb0"          # previous kick / uploaded original (A/B overlay)
 UPLOAD_TYPES = ".wav,.flac,.ogg,.aif,.aiff"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # largest upload accepted, bytes (the API's limit too)
 
 @dataclass(frozen=True, eq=False)  # identity equality: kicks hold arrays
 class Kick:
@@ -211,7 +212,8 @@ class KickDashboard(pn.viewable.Viewer):
         self.map = LatentMap.fit(m.corpus_latents, m.latent_mean, m.latent_std)
         self._syncing = False             # True while the code (not the user) moves widgets
         self._last_slider_render = 0.0    # perf_counter of the last render caused by a slider, s
-        self._pending_slider = None       # (source, value) of a slider move waiting for its render
+        self._pending_slider = None       # True / "scheduled" while a slider move waits for its render
+        self._slider_kick = None          # the last kick made by the sliders (its views leave the sliders alone)
         self._variation = None            # (anchor Kick, direction seed) of the variation control
         self._sequence_kind = None        # "interpolation" or "walk": what the player's sequence is
         self.player = KickPlayer(on_random=self.random_kick, sizing_mode="stretch_width", height=40)
@@ -391,7 +393,7 @@ class KickDashboard(pn.viewable.Viewer):
         return pn.template.FastListTemplate(
             title="kick_nbdev · kick drum timbre space", sidebar=sidebar, main=[kick_view, self.tabs],
             accent=ACCENT, sidebar_width=340, main_layout=None,
-            header_background="#1d1f21", header=[api_link] if self.show_api_link else [])
+            theme="dark", header_background="#1d1f21", header=[api_link] if self.show_api_link else [])
 
     # ------------------------------------------------------------------------------------------ showing a kick
     def _decode(self, latents:np.ndarray)->np.ndarray: # (B, D) -> (B, n_samples)
@@ -409,7 +411,7 @@ class KickDashboard(pn.viewable.Viewer):
     def show(self, kick:Kick, commit:bool=True):
         """Make `kick` current; `commit` adds it to the history. The sound goes first, in a message of its own, so
         the browser decodes it while the server updates the views (on a server session, in the next tick)."""
-        self.kick = kick
+        self.kick, self._slider_kick = kick, None  # `_render_slider` marks its own kicks after this
         self.player.wav = wav_base64(kick.audio, self.model.sample_rate)
         self._in_document(functools.partial(self._update_views, kick, commit))
 
@@ -461,8 +463,9 @@ class KickDashboard(pn.viewable.Viewer):
     def _sync_widgets(self, kick:Kick):
         self._syncing = True
         try:
-            for s, v, lo, hi in zip(self.sliders, kick.latent.tolist(), self.lo.tolist(), self.hi.tolist()):
-                s.param.update(start=min(lo, v), end=max(hi, v), value=v)  # a kick outside the corpus range widens its slider
+            if kick is not self._slider_kick:  # moving a slider the user holds would fight the drag
+                for s, v, lo, hi in zip(self.sliders, kick.latent.tolist(), self.lo.tolist(), self.hi.tolist()):
+                    s.param.update(start=min(lo, v), end=max(hi, v), value=v)  # a kick outside the corpus range widens its slider
             if kick.seed is not None: self.seed_input.value = kick.seed
             self.latent_json.value = json.dumps({"latent_vector": latent_to_list(kick.latent), "format": "wav"})
             near = nearest_corpus_kicks(self.model, kick.latent, 3) if len(self.model.corpus_latents) else []
@@ -535,6 +538,7 @@ class KickDashboard(pn.viewable.Viewer):
         moved = np.flatnonzero(~np.isclose(z, self.kick.latent, rtol=0, atol=1e-6))
         base = self.kick.label.split(" · edited")[0]
         self.set_latent(z, f"{base} · edited dim {', '.join(map(str, moved))}" if len(moved) else self.kick.label, commit=False)
+        self._slider_kick = self.kick
 
     def _on_slider_release(self, event):
         if self._syncing: return
@@ -660,6 +664,7 @@ class KickDashboard(pn.viewable.Viewer):
     def upload_kick(self, data:bytes, filename:str="upload"):
         "Encode an uploaded kick; its reconstruction becomes current, with the preprocessed original as B."
         label = Path(str(filename)).name[:80] or "upload"
+        if len(data) > MAX_UPLOAD_BYTES: return self.notify_error(f"Upload failed: {label} is larger than 10 MB")
         try:
             z = self.service.encode_upload(data, label)
             with tempfile.TemporaryDirectory(prefix="kick_dash_") as tmp:

@@ -87,6 +87,8 @@ def test_sliders_follow_while_dragging_and_commit_on_release(dash):
     assert len(dash.history) == 1                                               # dragging does not fill the history
     np.testing.assert_array_equal(dash.wave_source.data["b"], start.audio)      # B stays the kick before the drag
     assert dash.kick.label == "random · seed 7 · edited dim 3"
+    dash.sliders[0].value = dash.sliders[0].start                               # the views of slider kicks leave the sliders alone
+    assert dash.sliders[3].value == pytest.approx(np.linspace(s.start, s.end, 5)[-1])
     s.param.trigger("value_throttled")                                          # release
     assert len(dash.history) == 2 and dash.history[-1] is dash.kick
     assert dash.wave_fig.title.text == "Waveform (A = current, B = previous)"
@@ -166,7 +168,8 @@ def test_upload_shows_reconstruction_against_original(dash, kick_wav_bytes):
     assert dash.kick.original.shape == (16384,) and 0.85 < np.abs(dash.kick.original).max() < 0.9  # preprocessed: -1 dBFS
     kick = dash.kick
     for data, name, message in [(b"not audio at all", "x.wav", "Upload failed: x.wav: "),
-                                (encode_audio(np.zeros(8000), 44100), "silent.wav", "Upload failed: silent.wav: ")]:
+                                (encode_audio(np.zeros(8000), 44100), "silent.wav", "Upload failed: silent.wav: "),
+                                (b"RIFF" + bytes(dashboard.MAX_UPLOAD_BYTES), "huge.wav", "larger than 10 MB")]:
         dash.upload_kick(data, name)
         assert message in dash.last_error and dash.kick is kick
 
@@ -174,8 +177,10 @@ def test_upload_shows_reconstruction_against_original(dash, kick_wav_bytes):
 def test_history_recall_and_downloads(dash, service):
     dash.random_kick(123)
     dash.random_kick(456)
+    dash.sliders[2].value = dash.sliders[2].end                                 # a slider kick, then a recall: the sliders follow
     dash.history_select.value = 1
     assert dash.kick.seed == 123 and len(dash.history) == 3
+    np.testing.assert_allclose(dash.slider_latent(), dash.kick.latent, atol=1e-6)
     wav = dash._download("wav").read()
     assert dash.wav_download.filename.startswith("kick_") and dash.wav_download.filename.endswith(".wav")
     recall = read_recall(wav)
