@@ -23,13 +23,13 @@ import panel as pn
 import param
 from bokeh.core.property.descriptors import UnsetValueError
 from bokeh.events import Tap
-from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, HoverTool, LinearColorMapper, Range1d, TapTool
+from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, HoverTool, LinearColorMapper, Range1d
 from bokeh.palettes import Category10_10, Magma256
 from bokeh.plotting import figure
 from panel.custom import JSComponent
 from panel.theme import Fast
 
-from kick_nbdev.latent import INTERPOLATION_MODES, MAX_SEED, check_latent, interpolate, new_seed, slider_ranges, \
+from kick_nbdev.latent import INTERPOLATION_MODES, MAX_ABS_LATENT, MAX_SEED, check_latent, interpolate, new_seed, slider_ranges, \
     nearest_corpus_kicks, variations, walk
 from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
 from kick_nbdev.service import MAX_BATCH, KickService, latent_to_list
@@ -502,7 +502,7 @@ class KickDashboard(pn.viewable.Viewer):
         if new_direction: direction = new_seed()
         self._variation = (anchor, direction)
         z = variations(anchor.latent, 1, self.intensity.value, self.model.latent_std, seed=direction)[0]
-        self.show(self._make(np.clip(z, -10, 10), f"variation {self.intensity.value:.2f} of {anchor.label}"))
+        self.show(self._make(np.clip(z, -MAX_ABS_LATENT, MAX_ABS_LATENT), f"variation {self.intensity.value:.2f} of {anchor.label}"))
 
     def _on_intensity(self, event):
         if not self._syncing: self.vary()
@@ -644,7 +644,7 @@ class KickDashboard(pn.viewable.Viewer):
             d = np.linalg.norm((pts - [x, y]) / scale, axis=1)
             j = int(d.argmin())
             if d[j] <= MAP_PICK_PX and (best is None or d[j] < best[0]): best = (d[j], kind, j)
-        if best is None: return self.set_latent(np.clip(self.map.unproject([x, y])[0], -10, 10), f"map point ({x:.2f}, {y:.2f})")
+        if best is None: return self.set_latent(np.clip(self.map.unproject([x, y])[0], -MAX_ABS_LATENT, MAX_ABS_LATENT), f"map point ({x:.2f}, {y:.2f})")
         _, kind, j = best
         if kind == "history": return self.recall(j)
         i = self.corpus_source.data["index"][j]
