@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TrainConfig', 'BatchSampler', 'Trainer', 'attach_corpus', 'kick_train']
 
-# %% ../nbs/08_train.ipynb #9379cbc7
+# %% ../nbs/08_train.ipynb #4ca32e85
 import csv, json, math, shutil, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict, field
@@ -23,7 +23,7 @@ from .augment import augment_batch
 from .synth import synth_kicks
 from .metrics import log_spectral_distance_db, attack_envelope_corr
 
-# %% ../nbs/08_train.ipynb #edbdd304
+# %% ../nbs/08_train.ipynb #b562bd08
 @dataclass
 class TrainConfig:
     "Every choice of a training run; saved in the run folder and inside the final checkpoint."
@@ -31,9 +31,9 @@ class TrainConfig:
     batch_size:int = 16
     lr:float = 1e-3                # AdamW, cosine decay to 5 % over `steps`
     weight_decay:float = 1e-4
-    beta:float = 0.02              # final KL weight
-    beta_warmup_steps:int = 1500   # linear KL warm-up
-    free_bits:float = 0.05         # nats per latent dimension
+    beta:float = 0.01              # final KL weight
+    beta_warmup_steps:int = 2000   # linear KL warm-up
+    free_bits:float = 1.5          # nats per latent dimension the KL leaves alone (0.05 collapsed the latent: z std 0.1)
     w_attack:float = 1.0           # attack-window loss weight
     w_l1:float = 1.0               # waveform L1 weight
     w_pitch:float = 4.0            # low-band pitch term weight
@@ -47,7 +47,7 @@ class TrainConfig:
     seed:int = 0
     device:str = "auto"            # 'auto' = cuda when available
 
-# %% ../nbs/08_train.ipynb #4968990a
+# %% ../nbs/08_train.ipynb #b8516820
 def _device(name):
     return torch.device("cuda" if name == "auto" and torch.cuda.is_available() else ("cpu" if name == "auto" else name))
 
@@ -86,7 +86,7 @@ class BatchSampler:
         self.rng.bit_generator.state = state["rng"]
         self._pending = None if state["pending"] is None else self._pool.submit(lambda b=state["pending"]: b)
 
-# %% ../nbs/08_train.ipynb #4a3b3d59
+# %% ../nbs/08_train.ipynb #f7e4eb8f
 class Trainer:
     "Owns the model, optimiser, losses and run folder of one training run."
     def __init__(self, model_cfg:ModelConfig, train_cfg:TrainConfig, out_dir, # run folder (created)
@@ -199,7 +199,7 @@ class Trainer:
                       train_summary=dict(train_config=asdict(self.cfg), step=self.step))
         return m
 
-# %% ../nbs/08_train.ipynb #db5272cd
+# %% ../nbs/08_train.ipynb #7d976a9d
 def attach_corpus(model:KickModel, kicks:np.ndarray, # (N, n_samples) corpus kicks
                   manifest)->KickModel:             # DataFrame with id, path, category, kit, source, split
     "Store the corpus latents and metadata in `model` (returns it)."
@@ -209,7 +209,7 @@ def attach_corpus(model:KickModel, kicks:np.ndarray, # (N, n_samples) corpus kic
                          for r in manifest.to_dict("records")]
     return model
 
-# %% ../nbs/08_train.ipynb #b1032236
+# %% ../nbs/08_train.ipynb #3e034a31
 @call_parse
 def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, best.pt, model.pt
                decoder:str="wave",              # 'wave' or 'spec'
@@ -217,7 +217,8 @@ def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, 
                steps:int=8000,                  # maximum optimiser steps
                batch_size:int=16,
                lr:float=1e-3,
-               beta:float=0.02,                 # final KL weight
+               beta:float=0.01,                 # final KL weight
+               free_bits:float=1.5,             # nats per latent dimension free of KL
                synth_fraction:float=0.35,       # share of synthetic kicks per batch
                minutes:float=55.0,              # time budget (0 = none)
                seed:int=0,
@@ -231,7 +232,7 @@ def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, 
     kicks, manifest = load_corpus(cache_dir)
     is_train = (manifest["split"] == "train").to_numpy()
     mcfg = ModelConfig(decoder=decoder, latent_dim=latent_dim, seed=seed)
-    tcfg = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, beta=beta, synth_fraction=synth_fraction,
+    tcfg = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, beta=beta, free_bits=free_bits, synth_fraction=synth_fraction,
                        time_budget_min=minutes, seed=seed)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(dict(model=asdict(mcfg), train=asdict(tcfg)), indent=2))
