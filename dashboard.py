@@ -388,7 +388,9 @@ class KickDashboard(pn.viewable.Viewer):
         self.tabs = pn.Tabs(random_tab, control_tab, interp_tab, explore_tab, dynamic=False, sizing_mode="stretch_width")
         sidebar = [self.info, pn.Row(self.wav_download, self.json_download),
                    pn.pane.Markdown("**Upload a kick** (WAV/FLAC/OGG/AIFF): B plays the original, A the model's "
-                                    "reconstruction."), self.upload, self.history_select]
+                                    "reconstruction."), self.upload, self.history_select,
+                   pn.pane.Markdown("**Keys:** `R` a new random kick · `space` play it again (sound starts after "
+                                    "your first click on the page, as browsers require).")]
         api_link = pn.pane.HTML("<a href='docs' target='_blank' style='color:white'>REST API docs</a>", margin=(10, 20))
         return pn.template.FastListTemplate(
             title="kick_nbdev · kick drum timbre space", sidebar=sidebar, main=[kick_view, self.tabs],
