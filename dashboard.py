@@ -706,7 +706,10 @@ def mount_dashboard(app, path:str="/"):
             reason = getattr(app.state, "load_error", None) or "the server is still starting"
             return pn.pane.Alert(f"**No model loaded**: {reason}. The API's /api/health says more.", alert_type="danger")
         return KickDashboard(service, show_api_link=True)
+    api_routes = set(map(id, app.routes))
     add_applications({path: page}, app=app, title="kick_nbdev")
+    for route in app.routes:  # the page is not part of the REST API: keep it out of the OpenAPI docs
+        if id(route) not in api_routes and hasattr(route, "include_in_schema"): route.include_in_schema = False
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():  # Panel's own server serves it; bokeh-fastapi does not, and the page asks for it

@@ -204,6 +204,7 @@ def test_bokeh_document_and_mounting(dash, service):
         page = client.get("/")
         assert page.status_code == 200 and "bokeh" in page.text.lower()
         assert client.get("/favicon.ico").status_code == 200
+        assert client.get("/openapi.json").json()["paths"] == {}          # the page is not an API endpoint
 
 
 def test_wav_base64_round_trip():
