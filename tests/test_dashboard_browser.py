@@ -110,6 +110,11 @@ def test_random_changes_plot_and_sound_and_latency(page):
         assert page.evaluate("window.kickPlayer.checksum") != checksum                      # a new sound
         page.wait_for_function(f"({WAVEFORM_SUM}) !== {wave}", timeout=10_000)              # and a new plot (sent after it)
         page.wait_for_timeout(150)
+    button = page.get_by_role("button", name="Random kick")
+    for _ in range(10): button.click(delay=0)                          # a burst: the page ends on one kick, heard and drawn
+    page.wait_for_timeout(2000)
+    heard, drawn = page.evaluate("window.kickPlayer.checksum"), plotted_waveform_sum(page)
+    assert abs(heard - drawn) < 1e-3 * drawn
     before, plays = decodes(page), page.evaluate("window.kickPlayer.plays")
     page.locator("body").press("r")                                     # the R key
     wait_for_new_audio(page, before)
