@@ -260,12 +260,12 @@ class KickDashboard(pn.viewable.Viewer):
         self.mode_select = w.RadioButtonGroup(label="Path", options=list(INTERPOLATION_MODES), value="linear")
         self.morph_button = w.Button(label="Morph A → B", color="primary")
         self.morph_button.on_click(lambda e: self.morph())
-        self.bpm = w.IntSlider(label="Tempo (BPM)", start=60, end=200, value=120)
+        self.bpm = w.IntSlider(label="Tempo (BPM)", start=60, end=200, value=120, width=180)
         self.play_sequence_button = w.Button(label="▶ Play the steps in time")
         self.play_sequence_button.on_click(lambda e: self.play_sequence(self.interpolation, "interpolation"))
 
-        self.walk_steps = w.IntSlider(label="Walk steps", start=4, end=min(32, MAX_BATCH), value=16)
-        self.walk_step_size = w.FloatSlider(label="Step size (fraction of each range)", start=0.01, end=0.2, step=0.01, value=0.05)
+        self.walk_steps = w.IntSlider(label="Walk steps", start=4, end=min(32, MAX_BATCH), value=16, width=180)
+        self.walk_step_size = w.FloatSlider(label="Step size (× each range)", start=0.01, end=0.2, step=0.01, value=0.05, width=180)
         self.walk_button = w.Button(label="Walk from the current kick", color="primary")
         self.walk_button.on_click(lambda e: self.start_walk())
 
@@ -383,7 +383,7 @@ class KickDashboard(pn.viewable.Viewer):
                        "Axes: the two principal directions of the corpus's standardised latents (a linear map, so any "
                        "point decodes back to a latent)." if len(m.corpus_latents) >= 3 else
                        "This model carries no corpus latents: the map shows latent dimensions 0 and 1 (standardised).")
-        explore_tab = pn.Column(pn.pane.Markdown(corpus_note), pn.Row(self.walk_button, self.walk_steps, self.walk_step_size),
+        explore_tab = pn.Column(pn.pane.Markdown(corpus_note), pn.Row(self.walk_button, self.walk_steps, self.walk_step_size, self.bpm),
                                 pn.pane.Bokeh(self.map_fig, sizing_mode="stretch_width"), name="Explore")
         self.tabs = pn.Tabs(random_tab, control_tab, interp_tab, explore_tab, dynamic=False, sizing_mode="stretch_width")
         sidebar = [self.info, pn.Row(self.wav_download, self.json_download),

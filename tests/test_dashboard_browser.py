@@ -197,6 +197,7 @@ def test_upload_of_a_real_wav(page, tmp_path, kick_wav_bytes):
     (tmp_path / "broken.wav").write_bytes(b"RIFF but not really a wav file")
     page.locator("input[type=file]").set_input_files(str(tmp_path / "broken.wav"))
     page.get_by_text("Upload failed: broken.wav: cannot decode audio").first.wait_for(timeout=10_000)  # a visible notification, not a stack trace
+    page.locator(".notyf__dismiss-btn").first.click()
 
 
 def test_explore_map_click_and_walk(page):
