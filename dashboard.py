@@ -44,7 +44,8 @@ Fast._resources = {**Fast._resources, "font": {}}
 
 SLIDER_INTERVAL_MS = 50       # at most one re-render per this while a slider is dragged (the last position always renders)
 HISTORY_SIZE = 50             # kicks remembered per session
-STRIP_POINTS = 96             # envelope columns per interpolation strip
+STRIP_POINTS = 96             # envelope columns per waveform strip
+N_VARIATIONS = 6              # kicks in a row of variations
 SPEC_TICKS_HZ = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000]
 SPEC_FLOOR_DB = -90.0         # bottom of the spectrogram's colour scale, dBFS
 MAP_PICK_PX = 10              # a click on the map this close to a kick picks it, screen pixels
@@ -180,6 +181,44 @@ class ImmediateSlider(pn.widgets.FloatSlider):
     so the first move of a drag or a key press is heard without that wait."""
     _priority_changes = ["value", "value_throttled"]
 
+STRIP_FILL, STRIP_GAP = "#888888", 0.9  # background of a strip; width of a strip in a slot of width 1
+
+class KickStrips:
+    "A row of small waveform strips, one per kick, in one Bokeh figure; a click on a strip calls `on_pick(index)`."
+    def __init__(self, title:str, # the figure's title
+                 name:str,        # prefix of the sources' names ("<name>_steps", "<name>_strips"), to find them in BokehJS
+                 on_pick          # called with the index of the clicked strip
+                ):
+        self.patches = ColumnDataSource(dict(xs=[], ys=[]), name=f"{name}_strips")
+        self.boxes = ColumnDataSource(dict(left=[], right=[], label=[], fill=[]), name=f"{name}_steps")
+        fig = _fig(title=title, height=150, tools="tap", x_range=Range1d(0, 8), y_range=Range1d(-1.25, 1.1))
+        fig.quad(left="left", right="right", bottom=-1.05, top=1.05, source=self.boxes, fill_color="fill", fill_alpha=0.25,
+                 line_color=None, nonselection_fill_alpha=0.25, selection_fill_alpha=0.5)
+        fig.patches("xs", "ys", source=self.patches, color=ACCENT, line_width=0.5)
+        fig.text(x="left", y=-1.22, text="label", source=self.boxes, text_font_size="9pt", text_color="#888",
+                 nonselection_text_alpha=1.0)
+        fig.axis.visible, fig.grid.visible = False, False
+        self.boxes.selected.on_change("indices", lambda attr, old, new: new and on_pick(new[0]))
+        self.fig = fig
+
+    def draw(self, audio:np.ndarray, # (n, n_samples) the kicks
+             labels:list):           # n short labels under the strips
+        "Replace the strips (Bokeh models: call under the document lock)."
+        n = len(audio)
+        lo, hi = minmax_envelope(audio, STRIP_POINTS)
+        x = np.linspace(0, STRIP_GAP, STRIP_POINTS)
+        with pn.io.hold():
+            self.patches.data = dict(xs=[np.r_[i + x, i + x[::-1]] for i in range(n)], ys=[np.r_[h, l[::-1]] for h, l in zip(hi, lo)])
+            self.boxes.selected.indices = []
+            self.boxes.data = dict(left=np.arange(n) - 0.02, right=np.arange(n) + STRIP_GAP + 0.02, label=list(labels),
+                                   fill=[STRIP_FILL] * n)
+            self.fig.x_range.update(start=-0.1, end=n)
+
+    def highlight(self, i:int): # the strip to mark (-1: none)
+        "Mark strip `i` (the one sounding)."
+        n = len(self.boxes.data["fill"])
+        if n: self.boxes.patch({"fill": [(slice(0, n), [ACCENT if j == i else STRIP_FILL for j in range(n)])]})
+
 def _drawn_size(fig, attr:str, default:int)->int: # pixels
     "The size the browser reported for `fig` (`inner_width` / `inner_height`), or `default` before it has."
     try: return max(int(getattr(fig, attr) or default), 1)
@@ -198,6 +237,7 @@ class KickDashboard(pn.viewable.Viewer):
     history = param.List(default=[], doc="this session's kicks, oldest first (at most HISTORY_SIZE)")
     interpolation = param.List(default=[], doc="the kicks of the last interpolation, in path order")
     walk_kicks = param.List(default=[], doc="the kicks of the last walk, in path order")
+    variation_kicks = param.List(default=[], doc="the last row of variations")
     last_error = param.String(default="", doc="the last message shown as an error notification")
 
     def __init__(self, service:KickService, # the generation service (model + storage), shared with the API
@@ -233,6 +273,10 @@ class KickDashboard(pn.viewable.Viewer):
         self.intensity.param.watch(self._on_intensity, "value_throttled")
         self.direction_button = w.Button(label="Variation: new direction ↻", sizing_mode="stretch_width")
         self.direction_button.on_click(lambda e: self.vary(new_direction=True))
+        self.variations_button = w.Button(label=f"{N_VARIATIONS} variations", color="primary")
+        self.variations_button.on_click(lambda e: self.make_variations())
+        self.play_variations_button = w.Button(label="▶ Play them in time")
+        self.play_variations_button.on_click(lambda e: self.play_sequence(self.variation_kicks, "variation"))
 
         self.sliders = []
         for i in range(m.latent_dim):
@@ -308,17 +352,9 @@ class KickDashboard(pn.viewable.Viewer):
         s.add_tools(HoverTool(tooltips=[("time", "$x{0.0} ms"), ("freq", "$y{0} Hz"), ("level", "@image{0.0} dBFS")]))
         self.spec_fig = s
 
-        self.strip_source = ColumnDataSource(dict(xs=[], ys=[], step=[]), name="interp_strips")
-        self.strip_boxes = ColumnDataSource(dict(left=[], right=[], label=[], fill=[]), name="interp_steps")
-        st = _fig(title="Interpolation steps (click one to make it current)", height=150, tools="tap", x_range=Range1d(0, 8),
-                  y_range=Range1d(-1.25, 1.1))
-        st.quad(left="left", right="right", bottom=-1.05, top=1.05, source=self.strip_boxes, fill_color="fill",
-                fill_alpha=0.25, line_color=None, nonselection_fill_alpha=0.25, selection_fill_alpha=0.5, name="strip_boxes")
-        st.patches("xs", "ys", source=self.strip_source, color=ACCENT, line_width=0.5)
-        st.text(x="left", y=-1.22, text="label", source=self.strip_boxes, text_font_size="9pt", text_color="#888")
-        st.axis.visible, st.grid.visible = False, False
-        self.strip_boxes.selected.on_change("indices", self._on_strip_tap)
-        self.strip_fig = st
+        self.interp_strips = KickStrips("Interpolation steps (click one to make it current)", "interp", self.pick_step)
+        self.variation_strips = KickStrips("Variations of the current kick (click one to keep it)", "variation",
+                                           self.pick_variation)
 
         corpus_xy = self.map.project(m.corpus_latents) if len(m.corpus_latents) else np.zeros((0, 2))
         meta = [dict(m.corpus_meta[i]) if i < len(m.corpus_meta) else {} for i in range(len(corpus_xy))]
@@ -365,9 +401,12 @@ class KickDashboard(pn.viewable.Viewer):
             sizing_mode="stretch_width")
         random_tab = pn.Column(
             pn.Row(self.random_button, self.seed_input, sizing_mode="stretch_width"),
-            pn.pane.Markdown("**Variations** of the last random / recalled kick: the same direction, further or "
-                             "closer with the intensity slider; a new direction with the button."),
-            pn.Row(self.intensity, self.direction_button, sizing_mode="stretch_width"), name="Random")
+            pn.pane.Markdown("**Variations** of the last random / recalled / picked kick: one in a direction you move "
+                             "along with the intensity slider (a new direction with the button), or a row of them to "
+                             "choose from."),
+            pn.Row(self.intensity, self.direction_button, self.variations_button, self.play_variations_button,
+                   sizing_mode="stretch_width"),
+            pn.pane.Bokeh(self.variation_strips.fig, sizing_mode="stretch_width"), name="Random")
         control_tab = pn.Column(
             pn.pane.Markdown("One slider per latent dimension, each spanning the training corpus's mean ± 3 std. "
                              "The kick follows while you drag."),
@@ -377,7 +416,7 @@ class KickDashboard(pn.viewable.Viewer):
         interp_tab = pn.Column(
             pn.Row(self.a_select, self.b_select, sizing_mode="stretch_width"),
             pn.Row(self.steps_slider, self.mode_select, self.morph_button),
-            pn.pane.Bokeh(self.strip_fig, sizing_mode="stretch_width"),
+            pn.pane.Bokeh(self.interp_strips.fig, sizing_mode="stretch_width"),
             pn.Row(self.bpm, self.play_sequence_button), name="Interpolate")
         corpus_note = (f"{len(m.corpus_latents)} corpus kicks, coloured by category; ◆ = kicks made in this session. "
                        "Axes: the two principal directions of the corpus's standardised latents (a linear map, so any "
@@ -504,7 +543,25 @@ class KickDashboard(pn.viewable.Viewer):
         if new_direction: direction = new_seed()
         self._variation = (anchor, direction)
         z = variations(anchor.latent, 1, self.intensity.value, self.model.latent_std, seed=direction)[0]
-        self.show(self._make(np.clip(z, -MAX_ABS_LATENT, MAX_ABS_LATENT), f"variation {self.intensity.value:.2f} of {anchor.label}"))
+        self.show(self._make(np.clip(z, -MAX_ABS_LATENT, MAX_ABS_LATENT), self._variation_label(anchor)))
+
+    def _variation_label(self, anchor:Kick, i:int|None=None)->str:
+        return f"{anchor.label.split(' ~ ')[0]} ~ var{'' if i is None else f' {i + 1}'} @{self.intensity.value:.2f}"
+
+    def make_variations(self, n:int=None): # number of kicks; N_VARIATIONS by default
+        "A row of `n` kicks around the current one at the variation intensity, decoded in one batch."
+        n = n or N_VARIATIONS
+        near = variations(self.kick.latent, n, self.intensity.value, self.model.latent_std, seed=new_seed())
+        near = np.clip(near, -MAX_ABS_LATENT, MAX_ABS_LATENT)
+        self.variation_kicks = [Kick(z, y, self._variation_label(self.kick, i)) for i, (z, y) in enumerate(zip(near, self._decode(near)))]
+        self._in_document(functools.partial(self.variation_strips.draw, np.stack([k.audio for k in self.variation_kicks]),
+                                            [str(i + 1) for i in range(n)]))
+
+    def pick_variation(self, i:int):
+        "Keep variation `i`: it becomes the current kick (and the centre of the next variations)."
+        kick = self.variation_kicks[i]
+        self._variation = (kick, new_seed())
+        self.show(kick)
 
     def _on_intensity(self, event):
         if not self._syncing: self.vary()
@@ -593,31 +650,15 @@ class KickDashboard(pn.viewable.Viewer):
         path = interpolate(a, b, steps, mode)
         audio = self._decode(path)
         self.interpolation = [Kick(z, y, f"step {i + 1}/{steps} ({mode})") for i, (z, y) in enumerate(zip(path, audio))]
-        self._in_document(functools.partial(self._draw_strips, audio))
-
-    def _draw_strips(self, audio:np.ndarray): # (steps, n_samples)
-        steps = len(audio)
-        lo, hi = minmax_envelope(audio, STRIP_POINTS)
-        width = 0.9
-        x = np.linspace(0, width, STRIP_POINTS)
-        with pn.io.hold():
-            self.strip_source.data = dict(xs=[np.r_[i + x, i + x[::-1]] for i in range(steps)],
-                                          ys=[np.r_[h, l[::-1]] for h, l in zip(hi, lo)], step=list(range(steps)))
-            self.strip_boxes.selected.indices = []
-            self.strip_boxes.data = dict(left=np.arange(steps) - 0.02, right=np.arange(steps) + width + 0.02,
-                                         label=[str(i + 1) for i in range(steps)], fill=["#888888"] * steps)
-            self.strip_fig.x_range.update(start=-0.1, end=steps)
+        self._in_document(functools.partial(self.interp_strips.draw, audio, [str(i + 1) for i in range(steps)]))
 
     def pick_step(self, i:int):
         "Make interpolation step `i` the current kick."
         self.show(self.interpolation[i])
 
-    def _on_strip_tap(self, attr, old, new):
-        if new: self.pick_step(new[0])
-
     def play_sequence(self, kicks:list, kind:str, bpm:float|None=None):
         "Play `kicks` one per beat in the browser."
-        if not kicks: return self.notify_error("nothing to play yet: morph A → B first")
+        if not kicks: return self.notify_error("nothing to play yet: make the kicks first")
         self._sequence_kind = kind
         sr = self.model.sample_rate
         self.player.param.update(sequence=[wav_base64(k.audio, sr) for k in kicks], bpm=float(bpm or self.bpm.value),
@@ -627,9 +668,8 @@ class KickDashboard(pn.viewable.Viewer):
         self._in_document(functools.partial(self._follow_sequence, event.new))
 
     def _follow_sequence(self, i:int):
-        if self._sequence_kind == "interpolation" and len(self.strip_boxes.data["fill"]):
-            n = len(self.strip_boxes.data["fill"])
-            self.strip_boxes.patch({"fill": [(slice(0, n), [ACCENT if j == i else "#888888" for j in range(n)])]})
+        if self._sequence_kind == "interpolation": self.interp_strips.highlight(i)
+        elif self._sequence_kind == "variation": self.variation_strips.highlight(i)
         elif self._sequence_kind == "walk" and 0 <= i < len(self.walk_kicks):
             self.show(self.walk_kicks[i], commit=(i == len(self.walk_kicks) - 1))
 

@@ -76,6 +76,17 @@ def test_variation_intensity_and_new_direction(dash, service):
     after = dash.kick.latent
     assert not np.allclose(before, after)                                       # new direction, same distance from the anchor
     assert np.linalg.norm((after - anchor.latent) / service.model.latent_std) == pytest.approx(0.5 * np.sqrt(8), rel=1e-4)
+    assert dash.kick.label == "random · seed 7 ~ var @0.50"
+    centre = dash.kick
+    dash.variations_button.param.trigger("clicks")                              # a row of variations around the current kick
+    assert len(dash.variation_kicks) == 6 and len(dash.variation_strips.boxes.data["left"]) == 6
+    for k in dash.variation_kicks:
+        assert np.linalg.norm((k.latent - centre.latent) / service.model.latent_std) == pytest.approx(0.5 * np.sqrt(8), rel=1e-4)
+    dash.variation_strips.boxes.selected.indices = [4]                          # keep the fifth
+    assert dash.kick is dash.variation_kicks[4] and dash.history[-1] is dash.kick
+    assert dash.kick.label == "random · seed 7 ~ var 5 @0.50"
+    dash.play_variations_button.param.trigger("clicks")
+    assert len(dash.player.sequence) == 6
 
 
 def test_sliders_follow_while_dragging_and_commit_on_release(dash):
@@ -122,16 +133,17 @@ def test_interpolation_steps_pick_and_play(dash, service):
     dash.steps_slider.value = 5
     dash.mode_select.value = "slerp"
     dash.morph_button.param.trigger("clicks")
-    assert len(dash.interpolation) == 5 and len(dash.strip_boxes.data["left"]) == 5 and len(dash.strip_source.data["xs"]) == 5
+    strips = dash.interp_strips
+    assert len(dash.interpolation) == 5 and len(strips.boxes.data["left"]) == 5 and len(strips.patches.data["xs"]) == 5
     np.testing.assert_allclose(dash.interpolation[0].latent, dash.history[0].latent, atol=1e-6)
     np.testing.assert_allclose(dash.interpolation[-1].latent, dash.kick.latent, atol=1e-6)
-    dash.strip_boxes.selected.indices = [2]                                     # a click on step 3
+    strips.boxes.selected.indices = [2]                                         # a click on step 3
     assert dash.kick is dash.interpolation[2] and dash.history[-1] is dash.interpolation[2]
     sequence_id = dash.player.sequence_id
     dash.play_sequence_button.param.trigger("clicks")
     assert dash.player.sequence_id == sequence_id + 1 and len(dash.player.sequence) == 5 and dash.player.bpm == 120
     dash.player.step = 1                                                        # the browser reports the sounding step
-    assert dash.strip_boxes.data["fill"][1] == dashboard.ACCENT and dash.strip_boxes.data["fill"][0] != dashboard.ACCENT
+    assert strips.boxes.data["fill"][1] == dashboard.ACCENT and strips.boxes.data["fill"][0] != dashboard.ACCENT
     corpus_keys = [v for v in dash.a_select.options.values() if v.startswith("corpus:")]
     assert len(corpus_keys) == len(service.model.corpus_latents)
     np.testing.assert_array_equal(dash.endpoint_latent(corpus_keys[3]), service.model.corpus_latents[3])

@@ -126,6 +126,18 @@ def test_random_changes_plot_and_sound_and_latency(page):
     record_latency("random_click", latencies_ms)
 
 
+def test_variations_row_and_pick(page):
+    page.get_by_role("button", name="6 variations").click()
+    page.wait_for_function("Bokeh.documents[0].get_model_by_name('variation_steps').data.left.length === 6", timeout=10_000)
+    canvas = page.locator(".bk-Canvas").filter(visible=True).last       # the variations' strips
+    box = canvas.bounding_box()
+    before = decodes(page)
+    page.mouse.click(box["x"] + box["width"] * (1.45 + 0.1) / 6.1, box["y"] + box["height"] * 0.55)  # the second strip
+    wait_for_new_audio(page, before)
+    page.get_by_text(re.compile(r"~ var 2 @0\.30")).first.wait_for(timeout=10_000)
+    screenshot(page, "random")
+
+
 def test_downloads_are_the_stored_files(page, server):
     with page.expect_download() as download:
         page.get_by_role("button", name="WAV").click()
