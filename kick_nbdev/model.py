@@ -7,7 +7,7 @@ __all__ = ['DECODERS', 'PEAK', 'DEFAULT_CHECKPOINT', 'CHECKPOINT_KEYS', 'ModelCo
            'log_spaced_points', 'KickSynthDecoder', 'make_griffin_lim', 'SpectrogramDecoder', 'KickVAE', 'KickModel',
            'load_model']
 
-# %% ../nbs/06_model.ipynb #463cd14c
+# %% ../nbs/06_model.ipynb #e68cb8c0
 from dataclasses import dataclass, asdict, field, fields
 import math, functools
 from pathlib import Path
@@ -18,7 +18,7 @@ import torch.nn.functional as F
 import torchaudio
 from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
 
-# %% ../nbs/06_model.ipynb #347ffaac
+# %% ../nbs/06_model.ipynb #57073e55
 DECODERS = ("wave", "spec")
 
 @dataclass
@@ -31,7 +31,9 @@ class ModelConfig:
     decoder:str = "wave"            # 'wave' (DDSP-style kick synth) or 'spec' (magnitude + Griffin-Lim)
     enc_channels:int = 32           # conv channels of the encoder's first block
     hidden:int = 256                # width of the decoder MLP
-    body_n_fft:int = 2048           # encoder long window (pitch, decay), samples
+    pitch_n_fft:int = 4096          # encoder pitch branch: linear bins of 10.8 Hz up to pitch_max_hz
+    pitch_max_hz:float = 1000.0
+    body_n_fft:int = 2048           # encoder long window (timbre, decay), samples
     body_hop:int = 256
     body_mels:int = 80
     attack_n_fft:int = 256          # encoder short window (click), samples
@@ -69,25 +71,42 @@ class ModelConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
 
-# %% ../nbs/06_model.ipynb #68840974
+# %% ../nbs/06_model.ipynb #93b2bd2c
 def _conv_block(c_in, c_out):
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GroupNorm(1, c_out), nn.GELU())
 
 class SpectrogramBranch(nn.Module):
-    "Log-mel spectrogram -> conv stack -> a feature vector."
-    def __init__(self, sr, n_fft, hop, n_mels, channels, n_blocks=4):
+    """Log spectrogram -> conv stack -> a feature vector that keeps *where in frequency* things are.
+
+    Pooling is over time only: a global pool over frequency too would make the features blind to pitch, the most
+    important fact about a kick (a first version did that, and its kicks all came out near 60 Hz)."""
+    def __init__(self, sr, n_fft, hop, n_mels, channels, n_blocks=4, max_hz=None):
         super().__init__()
-        self.mel = torchaudio.transforms.MelSpectrogram(sr, n_fft=n_fft, hop_length=hop, n_mels=n_mels, f_min=20.0,
-                                                        power=2.0, norm="slaney", mel_scale="slaney")
+        if max_hz is None:   # a mel spectrogram over the whole band: timbre
+            self.spec = torchaudio.transforms.MelSpectrogram(sr, n_fft=n_fft, hop_length=hop, n_mels=n_mels, f_min=20.0,
+                                                             power=2.0, norm="slaney", mel_scale="slaney")
+            n_bins = n_mels
+        else:                # linear bins up to `max_hz`: pitch (a 40 Hz and a 45 Hz body are one mel band apart)
+            n_bins = int(max_hz / (sr / n_fft)) + 1
+            stft = torchaudio.transforms.Spectrogram(n_fft=n_fft, hop_length=hop, power=2.0)
+            self.spec = nn.Sequential(stft, _KeepBins(1, n_bins))
+            n_bins -= 1
         chans = [1] + [channels * 2 ** min(i, 2) for i in range(n_blocks)]
         self.convs = nn.Sequential(*[_conv_block(a, b) for a, b in zip(chans[:-1], chans[1:])])
-        self.out_dim = chans[-1] * 2  # mean and max over the remaining time-frequency grid
+        freq_out = n_bins
+        for _ in range(n_blocks): freq_out = (freq_out + 1) // 2
+        self.out_dim = chans[-1] * freq_out * 2  # mean and max over time, per channel and frequency row
 
     def forward(self, x): # (B, T) audio
         "(B, out_dim) features of `x`."
-        logmel = torch.log10(self.mel(x) + 1e-6).unsqueeze(1)   # (B, 1, n_mels, frames), log10 power
-        h = self.convs((logmel + 3.0) / 3.0)                     # roughly centred and scaled
-        return torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
+        logspec = torch.log10(self.spec(x) + 1e-6).unsqueeze(1)  # (B, 1, bins, frames), log10 power
+        h = self.convs((logspec + 3.0) / 3.0)                     # roughly centred and scaled
+        return torch.cat([h.mean(dim=3), h.amax(dim=3)], dim=1).flatten(1)
+
+class _KeepBins(nn.Module):
+    "Frequency bins [lo, hi) of a (B, bins, frames) spectrogram."
+    def __init__(self, lo, hi): super().__init__(); self.lo, self.hi = lo, hi
+    def forward(self, s): return s[:, self.lo:self.hi]
 
 class KickEncoder(nn.Module):
     "Aligned kicks (B, T) -> posterior mean and log-variance, each (B, latent_dim)."
@@ -95,17 +114,18 @@ class KickEncoder(nn.Module):
         super().__init__()
         self.attack_start = max(0, cfg.onset_sample - 64)
         self.attack_len = cfg.attack_len
+        self.pitch = SpectrogramBranch(cfg.sample_rate, cfg.pitch_n_fft, cfg.body_hop, None, cfg.enc_channels, max_hz=cfg.pitch_max_hz)
         self.body = SpectrogramBranch(cfg.sample_rate, cfg.body_n_fft, cfg.body_hop, cfg.body_mels, cfg.enc_channels)
         self.attack = SpectrogramBranch(cfg.sample_rate, cfg.attack_n_fft, cfg.attack_hop, cfg.attack_mels, cfg.enc_channels)
-        d = self.body.out_dim + self.attack.out_dim
+        d = self.pitch.out_dim + self.body.out_dim + self.attack.out_dim
         self.head = nn.Sequential(nn.Linear(d, 2 * cfg.hidden), nn.GELU(), nn.Linear(2 * cfg.hidden, 2 * cfg.latent_dim))
 
     def forward(self, x): # (B, T) audio
         attack = x[:, self.attack_start:self.attack_start + self.attack_len]
-        mu, logvar = self.head(torch.cat([self.body(x), self.attack(attack)], dim=1)).chunk(2, dim=1)
+        mu, logvar = self.head(torch.cat([self.pitch(x), self.body(x), self.attack(attack)], dim=1)).chunk(2, dim=1)
         return mu, logvar.clamp(-12.0, 6.0)
 
-# %% ../nbs/06_model.ipynb #aa114fb1
+# %% ../nbs/06_model.ipynb #c9d05a28
 def log_spaced_points(n_points:int, # number of control points
                       length:int,   # samples from the onset to the end of the kick
                       curve:float=5.0 # larger = denser at the attack
@@ -132,7 +152,7 @@ class _ControlInterp(nn.Module):
     def forward(self, ctrl): # (B, C, n_points)
         return ctrl @ self.weights   # (B, C, n_positions)
 
-# %% ../nbs/06_model.ipynb #4fc60a16
+# %% ../nbs/06_model.ipynb #2ac1d1a4
 def _band_matrix(n_bands, n_bins, sr, f_min=20.0):
     "(n_bins, n_bands) triangular bands, log-spaced from `f_min` to Nyquist, rows summing to 1."
     centres = np.geomspace(f_min, sr / 2, n_bands)
@@ -223,7 +243,7 @@ class KickSynthDecoder(nn.Module):
     def forward(self, z): # (B, latent_dim)
         return self.synthesize(self.split(self.mlp(z)))
 
-# %% ../nbs/06_model.ipynb #a6861095
+# %% ../nbs/06_model.ipynb #2dd1eca1
 def make_griffin_lim(cfg:ModelConfig)->nn.Module:
     "Deterministic Griffin-Lim (zero initial phase, momentum 0.99) at the spec decoder's STFT: magnitude (B, bins, frames) -> (B, n_samples)."
     return torchaudio.transforms.GriffinLim(n_fft=cfg.spec_n_fft, hop_length=cfg.spec_hop, power=1.0, n_iter=cfg.gl_iters,
@@ -254,7 +274,7 @@ class SpectrogramDecoder(nn.Module):
         y = self.griffin_lim(torch.exp(log_mag))
         return y / (y.abs().amax(dim=1, keepdim=True) + 1e-7)
 
-# %% ../nbs/06_model.ipynb #68089971
+# %% ../nbs/06_model.ipynb #050e843b
 PEAK = float(db_to_amp(PEAK_DBFS))
 
 class KickVAE(nn.Module):
@@ -284,7 +304,7 @@ class KickVAE(nn.Module):
         else: out["log_mag"] = self.decoder(z)
         return out
 
-# %% ../nbs/06_model.ipynb #c3bd1227
+# %% ../nbs/06_model.ipynb #0a1bf784
 import importlib.resources
 DEFAULT_CHECKPOINT = Path(str(importlib.resources.files("kick_nbdev"))) / "weights" / "kick_vae.pt"  # shipped in the package
 CHECKPOINT_KEYS = ("config", "state_dict", "latent_mean", "latent_std", "corpus_latents", "corpus_meta", "version")
