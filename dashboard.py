@@ -368,7 +368,8 @@ class KickDashboard(pn.viewable.Viewer):
         self.trail_source = ColumnDataSource(dict(x=[], y=[]), name="walk_trail")
         extent = max(3.0, float(np.abs(corpus_xy).max()) * 1.15 if len(corpus_xy) else 3.0)
         ex = self.map.explained
-        axis_label = lambda i: f"PC{i + 1}" + ("" if np.isnan(ex[i]) else f" ({ex[i]:.0%} of the corpus's variance)")
+        axis_label = lambda i: (f"latent dimension {i} (standardised)" if np.isnan(ex[i]) else
+                                f"PC{i + 1} ({ex[i]:.0%} of the corpus's variance)")
         mp = _fig(title="Timbre space (click a kick to play it, click empty space to hear that spot)", height=460,
                   tools="pan,wheel_zoom,reset", x_range=Range1d(-extent, extent), y_range=Range1d(-extent, extent),
                   x_axis_label=axis_label(0), y_axis_label=axis_label(1))
