@@ -379,7 +379,8 @@ class KickDashboard(pn.viewable.Viewer):
         mp.line("x", "y", source=self.trail_source, color=ACCENT, line_width=2, alpha=0.7)
         mp.scatter("x", "y", source=self.current_source, size=22, fill_alpha=0, line_color=ACCENT, line_width=3)
         mp.add_tools(HoverTool(renderers=[corpus_r, gen_r], tooltips=[("", "@name"), ("category", "@category"), ("kit", "@kit")]))
-        mp.legend.location, mp.legend.background_fill_alpha, mp.legend.label_text_font_size = "top_left", 0.5, "9pt"
+        mp.legend.background_fill_alpha, mp.legend.label_text_font_size = 0.5, "9pt"
+        mp.add_layout(mp.legend[0], "right")  # outside the map: no kick hidden under it
         mp.on_event(Tap, lambda e: self.map_click(e.x, e.y))
         self.map_fig = mp
 
