@@ -4,6 +4,7 @@ import io, json, re
 import numpy as np
 import pytest
 import soundfile as sf
+import soxr
 from fastapi.testclient import TestClient
 
 import api
@@ -161,9 +162,13 @@ def test_encode_an_upload_then_generate_it(client, kick_wav_bytes, kick_audio):
     assert r.status_code == 200, r.text
     z = r.json()["latent_vector"]
     assert len(z) == D and all(np.isfinite(z))
-    flac = encode_audio(kick_audio, 44100, "flac")
-    z_flac = client.post("/api/encode", files={"file": ("kick.flac", flac, "audio/flac")}).json()["latent_vector"]
-    np.testing.assert_allclose(z_flac, z, atol=0.05)  # same kick at another rate, level and format: nearly same latent
+    # the same kick resampled to 48 kHz at -7 dBFS in a 24-bit WAV, and as a 44.1 kHz FLAC, encode nearly alike
+    encode = lambda data, name: np.array(client.post("/api/encode", files={"file": (name, data, "audio/*")}).json()["latent_vector"])
+    z_wav48 = encode(encode_audio(0.45 * soxr.resample(kick_audio, 44100, 48000, quality="VHQ"), 48000, "wav", 24), "kick48.wav")
+    z_flac = encode(encode_audio(kick_audio, 44100, "flac"), "kick.flac")
+    np.testing.assert_allclose(z_wav48, z_flac, atol=0.05)
+    # kick_wav_bytes holds the same samples labelled 48 kHz: a kick 1.5 semitones lower and 9 % longer, another latent
+    assert np.linalg.norm(z_wav48 - z_flac) < 0.25 * np.linalg.norm(np.array(z) - z_flac)
     assert client.post("/api/generate", json={"latent_vector": z}).status_code == 200
 
 
