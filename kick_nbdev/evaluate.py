@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['reconstruct', 'griffin_lim_reference', 'reconstruction_table', 'generation_report']
 
-# %% ../nbs/09_evaluate.ipynb #6631e8fc
+# %% ../nbs/09_evaluate.ipynb #7364109a
 import numpy as np
 import pandas as pd
 import torch
@@ -14,7 +14,7 @@ from .losses import SpectrogramLoss
 from .metrics import (reconstruction_metrics, summarize, nearest_kick_baseline, mean_kick_baseline,
                                 is_kick_like, diversity_ratio, novelty, interpolation_smoothness)
 
-# %% ../nbs/09_evaluate.ipynb #a3696f85
+# %% ../nbs/09_evaluate.ipynb #30cb2306
 def reconstruct(model:KickModel, kicks:np.ndarray, # (N, n_samples) preprocessed kicks
                 batch:int=32)->np.ndarray:          # (N, n_samples) decode(encode(kicks))
     "The model's reconstructions of `kicks`, in batches."
@@ -27,7 +27,7 @@ def griffin_lim_reference(kicks:np.ndarray, # (N, n_samples) preprocessed kicks
     cfg = cfg or ModelConfig(decoder="spec")
     log_mag = SpectrogramLoss(cfg.spec_n_fft, cfg.spec_hop).target_log_mag(torch.from_numpy(kicks))
     y = make_griffin_lim(cfg)(log_mag.exp())
-    return (y / (y.abs().amax(1, keepdim=True) + 1e-7) * np.abs(kicks).max(1, keepdims=True)).numpy()
+    return (y / (y.abs().amax(1, keepdim=True) + 1e-7)).numpy() * np.abs(kicks).max(1, keepdims=True)
 
 def reconstruction_table(model:KickModel, val:np.ndarray, # (B, n_samples) validation kicks
                          train:np.ndarray)->pd.DataFrame:  # (N, n_samples) training kicks
