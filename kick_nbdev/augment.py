@@ -27,12 +27,13 @@ def restore_invariants(x:np.ndarray,          # (T,) transformed kick at SAMPLE_
 MAX_PITCH_SEMITONES = 3.0   # the seed's range: larger shifts stop sounding like the same kick, semitones
 
 def pitch_shift(x:np.ndarray,       # (N_SAMPLES,) uniform kick
-                semitones:float,    # shift, within +-MAX_PITCH_SEMITONES, semitones (positive = higher)
-                sr:int=SAMPLE_RATE  # sample rate of `x`, Hz
+                semitones:float,    # shift, within +-max_semitones, semitones (positive = higher)
+                sr:int=SAMPLE_RATE, # sample rate of `x`, Hz
+                max_semitones:float=MAX_PITCH_SEMITONES # largest shift allowed (augmentation's range by default)
                )->np.ndarray:       # (N_SAMPLES,) float32 uniform kick, higher and shorter (or lower and longer)
     "Shift `x` by `semitones` by resampling, like a sampler: duration scales with 1 / pitch ratio."
-    if abs(semitones) > MAX_PITCH_SEMITONES:
-        raise ValueError(f"semitones must be within +-{MAX_PITCH_SEMITONES}, got {semitones}")
+    if abs(semitones) > max_semitones:
+        raise ValueError(f"semitones must be within +-{max_semitones}, got {semitones}")
     ratio = 2.0 ** (semitones / 12)
     # playing `x` back `ratio` times faster = reading it as if recorded at sr * ratio, then resampling to sr
     return restore_invariants(soxr.resample(np.asarray(x, dtype=np.float32), sr * ratio, sr, quality="HQ"), x.size)

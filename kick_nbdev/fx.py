@@ -20,7 +20,7 @@ import soxr
 from scipy.signal import butter, sosfilt
 from .core import SAMPLE_RATE, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
 from .preprocess import FADE_OUT_MS, fade_out
-from .augment import restore_invariants
+from .augment import pitch_shift
 
 # %% ../nbs/14_fx.ipynb #15c37c64
 NOTE_NAMES = ('C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B')  # pitch classes 0..11 (sharps)
@@ -219,12 +219,6 @@ def tuning_shift(x:np.ndarray, # (T,) kick, onset at ONSET_SAMPLE
         return pitch_class + 12 * round((kick_midi - pitch_class) / 12) - kick_midi
     return note_to_midi(note) - kick_midi
 
-def _resample_pitch(x:np.ndarray,  # (T,) uniform kick
-                    semitones:float # shift, semitones (positive = higher)
-                   )->np.ndarray:   # (T,) float32 uniform kick, higher and shorter (or lower and longer)
-    "Sampler-style shift, as `augment.pitch_shift` but not limited to its +-3 semitones of augmentation."
-    return restore_invariants(soxr.resample(x, SAMPLE_RATE * 2.0 ** (semitones / 12), SAMPLE_RATE, quality="HQ"), x.size)
-
 def tune_to_note(x:np.ndarray, # (T,) uniform kick
                  note          # 'F1' (that octave), 'F' (the F nearest the kick) or MIDI number
                 )->np.ndarray: # (T,) float32 uniform kick whose ringing pitch is `note` (within TUNE_TOLERANCE_CENTS)
@@ -235,12 +229,12 @@ def tune_to_note(x:np.ndarray, # (T,) uniform kick
         raise ValueError(f"tune_note: {note!r} is {total:+.1f} semitones from this kick's "
                          f"{ringing_pitch_hz(x):.1f} Hz, more than +-{MAX_TUNE_SEMITONES:g}; "
                          "give a note without octave (e.g. 'F') to use the nearest octave")
-    y = _resample_pitch(x, total)
+    y = pitch_shift(x, total, max_semitones=MAX_TUNE_SEMITONES)
     for _ in range(TUNE_PASSES - 1):   # a gliding body shows another part of its glide once stretched: correct
         error = tuning_shift(y, note)
         if abs(error) * 100 <= TUNE_TOLERANCE_CENTS: break
         total += error
-        y = _resample_pitch(x, total)
+        y = pitch_shift(x, total, max_semitones=MAX_TUNE_SEMITONES)
     return y
 
 # %% ../nbs/14_fx.ipynb #9b3efac6
