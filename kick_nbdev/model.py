@@ -8,7 +8,7 @@ __all__ = ['DECODERS', 'PEAK', 'DEFAULT_CHECKPOINT', 'CHECKPOINT_KEYS', 'ModelCo
            'load_model']
 
 # %% ../nbs/06_model.ipynb #e68cb8c0
-from dataclasses import dataclass, asdict, field, fields
+from dataclasses import dataclass, asdict, fields
 import math, functools
 from pathlib import Path
 import numpy as np

@@ -8,13 +8,13 @@ __all__ = ['TrainConfig', 'BatchSampler', 'Trainer', 'attach_corpus', 'kick_trai
 # %% ../nbs/08_train.ipynb #4ca32e85
 import csv, json, math, shutil, time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from fastcore.script import call_parse, Param
+from fastcore.script import call_parse
 import kick_nbdev
 from .core import N_SAMPLES
 from .model import ModelConfig, KickVAE, KickModel, DEFAULT_CHECKPOINT
