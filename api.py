@@ -14,8 +14,14 @@ Endpoints (OpenAPI with examples at /docs):
     POST /api/walk          {"start": [...], "steps": 16, "step_size": 0.05}       -> {"items": [...]}
     POST /api/encode        multipart upload "file" (<= 10 MB)                     -> {"latent_vector": [...]}
     GET  /api/audio/{file}  a stored audio file or its sidecar JSON
+    GET  /api/fx            the FX chain's settings (bounds, units, defaults, meanings), notes and presets
     GET  /api/model         the model and the limits a client needs
     GET  /api/health        liveness, model and storage status
+
+Every POST that makes kicks (generate, random, interpolate, variations, walk) also takes an optional "fx" object:
+the post-processing chain applied after decoding, e.g. {"preset": "punchy", "tune_note": "F1", "drive_db": 6}
+(a preset's values, overridden by the fields given; GET /api/fx lists every field with its bounds). The settings
+are recorded in the sidecar JSON and the file's metadata, and name the file: the same request gives the same file.
 
 Configuration (environment variables):
 
@@ -30,7 +36,8 @@ Configuration (environment variables):
 """
 import argparse, logging, math, os, re, secrets
 from contextlib import asynccontextmanager, contextmanager
-from typing import Annotated, Literal
+from dataclasses import asdict, replace
+from typing import Annotated, Any, Literal
 
 import torch
 from fastapi import Depends, FastAPI, File, HTTPException, Path, Request, UploadFile
@@ -38,14 +45,15 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, create_model, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from kick_nbdev import __version__
+from kick_nbdev.fx import FX_PRESETS, FxSettings
 from kick_nbdev.latent import MAX_ABS_LATENT, MAX_SEED
 from kick_nbdev.preprocess import AudioFileError
-from kick_nbdev.service import MAX_BATCH, GeneratedKick, KickService, KickSet, latent_to_list
+from kick_nbdev.service import MAX_BATCH, GeneratedKick, KickService, KickSet, fx_catalog, latent_to_list
 from kick_nbdev.storage import StorageUnavailable, content_type
 
 log = logging.getLogger("kick_nbdev.api")
@@ -68,21 +76,74 @@ Steps = Annotated[int, Field(strict=True, ge=2, le=MAX_BATCH, description=f"Numb
 
 EXAMPLE_LATENT = [0.87, -0.12, 0.45, -0.67, 0.03, 0.91, -0.22, 0.5]
 EXAMPLE_LATENT_B = [-0.5, 0.8, -0.3, 0.2, 1.1, -0.4, 0.6, -0.9]
+EXAMPLE_FX = {"preset": "punchy", "tune_note": "F1", "drive_db": 6}
+FX_CATALOG = fx_catalog()  # bounds, units, defaults and meanings of the FX settings, from kick_nbdev.fx itself
+
+class _FxRequestBase(BaseModel):
+    "What FxRequest adds to its generated fields: unknown fields refused, the preset resolved, the settings validated."
+    model_config = ConfigDict(extra="forbid")
+
+    def settings(self)->FxSettings:
+        "The chain's settings: the preset's (or the all-off defaults), overridden by every field the request gave."
+        base = FX_PRESETS[self.preset] if self.preset else FxSettings()
+        return replace(base, **{name: getattr(self, name) for name in self.model_fields_set if name != "preset"})
+
+    @model_validator(mode="after")
+    def _settings_are_valid(self):
+        self.settings().validate()  # what the field bounds cannot say (e.g. sustain_db - attack_db), naming the field
+        return self
+
+def fx_setting_field(p:dict  # a numeric setting's entry in FX_CATALOG["settings"]
+                    )->tuple: # (type, Field) for pydantic.create_model
+    "A request field for one FX setting: its bounds, unit and meaning documented, from the catalog."
+    number = Annotated[float, Field(strict=True, ge=p["low"], le=p["high"], allow_inf_nan=False)]
+    unit = "" if p["unit"] == "ratio" else f" {p['unit']}"
+    off = " or null (off)" if p["nullable"] else ""
+    description = (f"{p['description'][0].upper()}{p['description'][1:]}. Range {p['low']:g} .. {p['high']:g}{unit}{off}; "
+                   f"default: the preset's value, else {'null' if p['default'] is None else format(p['default'], 'g')}.")
+    return (number | None if p["nullable"] else number,
+            Field(p["default"], description=description, json_schema_extra={"unit": p["unit"]}))
+
+def preset_summary(values:dict # a preset's entry in FX_CATALOG["presets"]
+                  )->str:      # e.g. "comp_ratio=4, attack_db=4"
+    "The settings a preset changes from the all-off defaults."
+    off = asdict(FxSettings())
+    changed = {k: v for k, v in values.items() if v != off[k]}
+    return ", ".join(f"{k}={format(v, 'g') if isinstance(v, float) else repr(v)}" for k, v in changed.items())
+
+_tune = FX_CATALOG["tune_note"]
+FxRequest = create_model("FxRequest", __base__=_FxRequestBase, __doc__=(
+        "The post-processing chain applied after decoding, in this order: tune, compressor, drive, EQ, sub, transient "
+        "shaper, decay; the result is set back to a -1 dBFS peak. Every field is optional: start from `preset` (or from "
+        "everything off) and override any field. GET /api/fx lists the same fields, bounds and presets as JSON."),
+    preset=(Literal[tuple(FX_PRESETS)] | None, Field(None, description="Start from this preset's settings: " + "; ".join(
+        f"`{name}`: {preset_summary(values)}" for name, values in FX_CATALOG["presets"].items()) + ".")),
+    tune_note=(StrictStr | StrictInt | None, Field(None, description=(
+        f"Tune the kick's ringing pitch to a note (as a sampler does, by resampling): a note with octave such as 'F1' or "
+        f"'C#2' ({_tune['notes'][0]} .. {_tune['notes'][-1]}), a pitch class such as 'F' (the F nearest the kick's own "
+        f"pitch), or a MIDI number ({_tune['low_midi']} .. {_tune['high_midi']}); null: off."), examples=["F1"])),
+    **{name: fx_setting_field(p) for name, p in FX_CATALOG["settings"].items()})
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not silently ignored
     format: Format = "wav"
     bit_depth: BitDepth = 16
+    fx: FxRequest | None = Field(None, description="Post-processing after decoding (see GET /api/fx); omit or null for none.")
+
+    def fx_settings(self)->FxSettings|None:
+        return None if self.fx is None else self.fx.settings()
 
 class KickGenerationRequest(_Request):
     "Decode one latent vector."
     latent_vector: Latent
-    model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT, "format": "wav"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT, "format": "wav"},
+                                                              {"latent_vector": EXAMPLE_LATENT, "fx": EXAMPLE_FX}]})
 
 class RandomRequest(_Request):
     "Draw a kick from the prior."
     seed: Seed = None
-    model_config = ConfigDict(json_schema_extra={"examples": [{"format": "wav", "seed": 123}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"format": "wav", "seed": 123},
+                                                              {"seed": 123, "fx": {"preset": "distorted", "tune_note": "F"}}]})
 
 class InterpolateRequest(_Request):
     "Kicks on the path from `start` to `end`."
@@ -117,11 +178,13 @@ class KickGenerationResponse(BaseModel):
     latent_used: list[float] = Field(description="Exactly the latent vector that was decoded.")
     request_id: str = Field(description="Unique id of this request (and item).")
     seed: int | None = Field(None, description="The prior seed that reproduces this kick (random kicks only).")
-    metadataUrl: str = Field(description="Absolute URL of the sidecar JSON: latent, seed, model version, format.")
+    metadataUrl: str = Field(description="Absolute URL of the sidecar JSON: latent, seed, model version, format, fx.")
+    fx: dict[str, Any] | None = Field(None, description="Every FX setting applied (the preset resolved), as recorded in "
+                                                        "the sidecar; null when the chain was off.")
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "wavUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.wav",
         "latent_used": EXAMPLE_LATENT, "request_id": "gen_9c1f2e3d4b5a", "seed": None,
-        "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json"}]})
+        "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json", "fx": None}]})
 
 class KickListResponse(BaseModel):
     items: list[KickGenerationResponse] = Field(description="The kicks, in path order.")
@@ -130,7 +193,7 @@ class KickListResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"items": [
         {"wavUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.wav", "latent_used": EXAMPLE_LATENT,
          "request_id": "gen_9c1f2e3d4b5a_00", "seed": None,
-         "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json"}],
+         "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json", "fx": None}],
         "request_id": "gen_9c1f2e3d4b5a", "seed": 7}]})
 
 class EncodeResponse(BaseModel):
@@ -160,6 +223,29 @@ class ModelResponse(BaseModel):
         "sample_rate": 44100, "n_samples": 16384, "latent_dim": 8, "latent_bound": 10.0, "slider_low": [-3.0] * 8,
         "slider_high": [3.0] * 8, "latent_mean": [0.0] * 8, "latent_std": [1.0] * 8, "corpus_size": 90,
         "formats": ["wav", "flac"], "bit_depths": [16, 24], "max_batch": 64, "max_seed": MAX_SEED, "storage": "local"}]})
+
+class FxSetting(BaseModel):
+    low: float = Field(description="Smallest value accepted, in `unit`.")
+    high: float = Field(description="Largest value accepted, in `unit`.")
+    unit: str = Field(description="`dB`, `Hz`, `ms` or `ratio`.")
+    default: float | None = Field(description="The value when neither the request nor its preset gives one (null: off).")
+    nullable: bool = Field(description="Whether null (off) is accepted.")
+    description: str
+
+class TuneNotes(BaseModel):
+    description: str
+    low_midi: int = Field(description="Lowest MIDI note accepted.")
+    high_midi: int = Field(description="Highest MIDI note accepted.")
+    pitch_classes: list[str] = Field(description="Note names without octave: tune to the nearest octave.")
+    notes: list[str] = Field(description="Every note name with octave accepted, lowest first.")
+
+class FxResponse(BaseModel):
+    settings: dict[str, FxSetting] = Field(description="The numeric settings of the `fx` object, in chain order.")
+    tune_note: TuneNotes
+    presets: dict[str, dict[str, Any]] = Field(description="Every setting of each preset (the `preset` field).")
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "settings": {"drive_db": FX_CATALOG["settings"]["drive_db"]},
+        "tune_note": {**_tune, "notes": _tune["notes"][:3]}, "presets": {"punchy": FX_CATALOG["presets"]["punchy"]}}]})
 
 class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"]
@@ -253,7 +339,7 @@ def create_app(service:KickService|None=None # a ready service; None = build one
     def kick_response(request:Request, kick:GeneratedKick, request_id:str)->KickGenerationResponse:
         url = lambda name, public: public or str(request.url_for("get_audio", file=name))
         return KickGenerationResponse(wavUrl=url(kick.name, kick.url), latent_used=kick.latent, request_id=request_id,
-                                      seed=kick.seed, metadataUrl=url(kick.metadata_name, kick.metadata_url))
+                                      seed=kick.seed, metadataUrl=url(kick.metadata_name, kick.metadata_url), fx=kick.fx)
 
     def list_response(request:Request, kicks:KickSet)->KickListResponse:
         request_id = new_request_id()
@@ -265,34 +351,36 @@ def create_app(service:KickService|None=None # a ready service; None = build one
     @app.post("/api/generate", response_model=KickGenerationResponse, responses=ERRORS, tags=["generate"])
     def generate(body:KickGenerationRequest, request:Request, service:Service):
         "Decode one latent vector into a kick."
-        with client_errors(): kick = service.generate(body.latent_vector, body.format, body.bit_depth)
+        with client_errors(): kick = service.generate(body.latent_vector, body.format, body.bit_depth, body.fx_settings())
         return kick_response(request, kick, new_request_id())
 
     @app.post("/api/random", response_model=KickGenerationResponse, responses=ERRORS, tags=["generate"])
     def random(request:Request, service:Service, body:RandomRequest|None=None):
         "A new kick from the prior. Pass `seed` to get the same kick again; the body may be omitted."
         body = body or RandomRequest()
-        with client_errors(): kick = service.random(body.seed, body.format, body.bit_depth)
+        with client_errors(): kick = service.random(body.seed, body.format, body.bit_depth, body.fx_settings())
         return kick_response(request, kick, new_request_id())
 
     @app.post("/api/interpolate", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
     def interpolate(body:InterpolateRequest, request:Request, service:Service):
         "`steps` kicks morphing from `start` to `end` (both included), decoded in one batch."
-        with client_errors(): kicks = service.interpolate(body.start, body.end, body.steps, body.mode, body.format, body.bit_depth)
+        with client_errors():
+            kicks = service.interpolate(body.start, body.end, body.steps, body.mode, body.format, body.bit_depth, body.fx_settings())
         return list_response(request, kicks)
 
     @app.post("/api/variations", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
     def variations(body:VariationsRequest, request:Request, service:Service):
         "`n` kicks near `latent_vector`; `intensity` sets how far (the same `seed` gives the same variations)."
         with client_errors():
-            kicks = service.variations(body.latent_vector, body.n, body.intensity, body.seed, body.format, body.bit_depth)
+            kicks = service.variations(body.latent_vector, body.n, body.intensity, body.seed, body.format, body.bit_depth,
+                                       body.fx_settings())
         return list_response(request, kicks)
 
     @app.post("/api/walk", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
     def walk(body:WalkRequest, request:Request, service:Service):
         "A smooth random walk of `steps` kicks from `start`, staying inside the slider ranges."
         with client_errors():
-            kicks = service.walk(body.start, body.steps, body.step_size, body.seed, body.format, body.bit_depth)
+            kicks = service.walk(body.start, body.steps, body.step_size, body.seed, body.format, body.bit_depth, body.fx_settings())
         return list_response(request, kicks)
 
     @app.post("/api/encode", response_model=EncodeResponse, tags=["analyse"],
@@ -319,6 +407,11 @@ def create_app(service:KickService|None=None # a ready service; None = build one
         return Response(data, media_type=content_type(file), headers={
             "Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{file.split(".")[0]}"',
             "Content-Disposition": f'inline; filename="{file}"'})
+
+    @app.get("/api/fx", response_model=FxResponse, tags=["info"])
+    def fx_info():
+        "The settings of the `fx` object (bounds, unit, default, meaning), the notes `tune_note` accepts, and the presets."
+        return FX_CATALOG
 
     @app.get("/api/model", response_model=ModelResponse, responses={503: ERRORS[503]}, tags=["info"])
     def model_info(service:Service):

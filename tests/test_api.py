@@ -8,7 +8,9 @@ import soxr
 from fastapi.testclient import TestClient
 
 import api
+from kick_nbdev.fx import FX_BOUNDS, FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
 from kick_nbdev.model import DEFAULT_CHECKPOINT, load_model
+from kick_nbdev.service import fx_recall
 from kick_nbdev.storage import encode_audio, read_recall
 
 D = 8  # latent size of ModelConfig.tiny()
@@ -29,8 +31,8 @@ def read_wav(data):
 
 
 def check_kick(client, item, fmt="wav", subtype="PCM_16"):
-    "An item of a response: well-formed, and its URLs serve a valid 44.1 kHz kick and its sidecar."
-    assert set(item) == {"wavUrl", "latent_used", "request_id", "seed", "metadataUrl"}
+    "An item of a response: well-formed, and its URLs serve a valid 44.1 kHz kick and its sidecar (with its FX settings)."
+    assert set(item) == {"wavUrl", "latent_used", "request_id", "seed", "metadataUrl", "fx"}
     assert item["wavUrl"].startswith("http://testserver/api/audio/kick_") and item["wavUrl"].endswith("." + fmt)
     assert re.fullmatch(r"gen_[0-9a-f]{12}(_\d\d)?", item["request_id"])
     r = download(client, item["wavUrl"])
@@ -43,6 +45,7 @@ def check_kick(client, item, fmt="wav", subtype="PCM_16"):
     assert recall["latent"] == item["latent_used"] and recall["seed"] == item["seed"]
     sidecar = download(client, item["metadataUrl"]).json()
     assert sidecar["latent"] == item["latent_used"] and sidecar["model_version"] == "untrained-wave"
+    assert sidecar.get("fx") == recall.get("fx") == item["fx"]   # no "fx" key at all when the chain was off
     return r.content
 
 
@@ -65,11 +68,19 @@ def test_openapi_documents_every_endpoint_with_examples(client):
     paths = {p: set(ops) for p, ops in spec["paths"].items()}
     for path in ["/api/generate", "/api/random", "/api/interpolate", "/api/variations", "/api/walk", "/api/encode"]:
         assert "post" in paths[path], path
-    for path in ["/api/audio/{file}", "/api/model", "/api/health"]: assert "get" in paths[path], path
+    for path in ["/api/audio/{file}", "/api/fx", "/api/model", "/api/health"]: assert "get" in paths[path], path
     schemas = spec["components"]["schemas"]
     for name in ["KickGenerationRequest", "RandomRequest", "InterpolateRequest", "VariationsRequest", "WalkRequest",
-                 "KickGenerationResponse", "KickListResponse", "EncodeResponse", "ModelResponse", "HealthResponse"]:
+                 "KickGenerationResponse", "KickListResponse", "EncodeResponse", "ModelResponse", "FxResponse", "HealthResponse"]:
         assert schemas[name].get("examples"), name
+    fx = schemas["FxRequest"]["properties"]
+    assert set(fx) == {"preset", "tune_note", *FX_BOUNDS}
+    for name, (low, high) in FX_BOUNDS.items():                   # every setting: its bounds, unit and meaning
+        number = fx[name]["anyOf"][0] if "anyOf" in fx[name] else fx[name]
+        assert (number["minimum"], number["maximum"]) == (low, high), name
+        assert fx[name]["unit"] in ("dB", "Hz", "ms", "ratio") and f"Range {low:g} .. {high:g}" in fx[name]["description"]
+    for request in ["KickGenerationRequest", "RandomRequest", "InterpolateRequest", "VariationsRequest", "WalkRequest"]:
+        assert "fx" in schemas[request]["properties"], request
 
 
 def test_random_is_seeded_stored_and_recallable(client, api_env):
@@ -194,6 +205,87 @@ def test_concurrent_requests_are_consistent(client):
     by_seed = {}
     for o in out: by_seed.setdefault(o["seed"], set()).add(o["wavUrl"])
     assert {s: len(u) for s, u in by_seed.items()} == {0: 1, 1: 1, 2: 1}
+
+
+# ------------------------------------------------------------------------------------------------------- FX
+def test_fx_catalog(client):
+    catalog = client.get("/api/fx").json()
+    assert {k: (v["low"], v["high"]) for k, v in catalog["settings"].items()} == {k: tuple(v) for k, v in FX_BOUNDS.items()}
+    assert catalog["settings"]["drive_db"]["unit"] == "dB" and catalog["settings"]["decay_ms"]["nullable"]
+    assert catalog["presets"] == {name: fx_recall(s) for name, s in FX_PRESETS.items()}
+    assert catalog["tune_note"]["notes"][0] == "C0" and "F1" in catalog["tune_note"]["notes"]
+
+
+def test_fx_is_applied_recorded_and_names_the_file(client, api_env, tiny_model_path):
+    dry = client.post("/api/random", json={"seed": 5}).json()
+    wet = client.post("/api/random", json={"seed": 5, "fx": {"preset": "punchy"}}).json()
+    assert dry["fx"] is None and wet["fx"] == fx_recall(FX_PRESETS["punchy"])
+    assert wet["latent_used"] == dry["latent_used"] and wet["wavUrl"] != dry["wavUrl"]  # same kick, other FX: other file
+    wav = check_kick(client, wet)                                                         # sidecar and metadata carry fx
+    assert "fx" not in download(client, dry["metadataUrl"]).json()
+    again = client.post("/api/random", json={"seed": 5, "fx": {"preset": "punchy"}}).json()
+    assert again["wavUrl"] == wet["wavUrl"] and download(client, again["wavUrl"]).content == wav  # same request, same file
+    spelt_out = {k: v for k, v in fx_recall(FX_PRESETS["punchy"]).items() if v is not None}
+    assert client.post("/api/random", json={"seed": 5, "fx": spelt_out}).json()["wavUrl"] == wet["wavUrl"]
+    for off in [None, {}, {"drive_db": 0, "tune_note": None}]:                           # a chain that is off: the dry file
+        assert client.post("/api/random", json={"seed": 5, "fx": off}).json()["wavUrl"] == dry["wavUrl"], off
+    expected = apply_fx(load_model(tiny_model_path).decode(dry["latent_used"]), FX_PRESETS["punchy"])[0]
+    np.testing.assert_allclose(read_wav(wav)[1], expected, atol=1.5 / 32767)              # decode, then the chain
+
+
+def test_fx_preset_fields_override_it(client):
+    item = client.post("/api/generate", json={"latent_vector": A, "fx": {"preset": "distorted", "drive_db": 6,
+                                                                        "high_cut_hz": None, "tune_note": "F"}}).json()
+    distorted = fx_recall(FX_PRESETS["distorted"])
+    assert item["fx"] == {**distorted, "drive_db": 6.0, "high_cut_hz": None, "tune_note": "F"}
+    assert item["fx"]["comp_ratio"] == distorted["comp_ratio"] == 6.0                     # the rest is the preset's
+    check_kick(client, item)
+
+
+def test_fx_tune_note_puts_the_kick_on_the_note(client):
+    item = client.post("/api/generate", json={"latent_vector": A, "fx": {"tune_note": "F1"}}).json()
+    note, cents = hz_to_note(ringing_pitch_hz(read_wav(download(client, item["wavUrl"]).content)[1]))
+    assert note == "F1" and abs(cents) < 10, (note, cents)
+    r = client.post("/api/generate", json={"latent_vector": A, "fx": {"tune_note": "B3"}})   # 2 octaves above this kick
+    assert r.status_code == 422 and "tune_note" in r.json()["detail"] and "semitones" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint,body", [("/api/interpolate", {"start": A, "end": B, "steps": 3}),
+                                           ("/api/variations", {"latent_vector": A, "n": 3, "seed": 1}),
+                                           ("/api/walk", {"start": A, "steps": 3, "seed": 1})])
+def test_fx_on_every_batch_endpoint(client, endpoint, body):
+    dry = client.post(endpoint, json=body).json()["items"]
+    wet = client.post(endpoint, json={**body, "fx": {"preset": "short"}}).json()["items"]
+    assert [i["latent_used"] for i in wet] == [i["latent_used"] for i in dry]
+    assert all(w["fx"] == fx_recall(FX_PRESETS["short"]) and w["wavUrl"] != d["wavUrl"] for w, d in zip(wet, dry))
+    check_kick(client, wet[-1])
+    assert client.post(endpoint, json={**body, "fx": {"decay_ms": 5}}).status_code == 422
+
+
+BAD_FX = [  # (fx, the field the message must name, what it must say)
+    ({"drive_db": 49}, "drive_db", "less than or equal to 48"), ({"drive_db": -1}, "drive_db", "greater than or equal to 0"),
+    ({"comp_ratio": 0.5}, "comp_ratio", "greater than or equal to 1"), ({"high_cut_hz": 100}, "high_cut_hz", "greater than or equal to 200"),
+    ({"decay_ms": 1000}, "decay_ms", "less than or equal to 400"), ({"comp_threshold_db": 3}, "comp_threshold_db", "less than or equal to 0"),
+    ({"drive_db": "6"}, "drive_db", "valid number"), ({"sub_mix": True}, "sub_mix", "valid number"),
+    ({"low_shelf_db": None}, "low_shelf_db", "valid number"),
+    ({"drive": 6}, "drive", "Extra inputs are not permitted"), ({"preset": "loud"}, "preset", "'punchy', 'warm'"),
+    ({"tune_note": "H2"}, "tune_note", "tune_note must be"), ({"tune_note": "C9"}, "tune_note", "tune_note must be"),
+    ({"tune_note": 100}, "tune_note", "tune_note must be"), ({"tune_note": 1.5}, "tune_note", "valid string"),
+    ({"attack_db": -18, "sustain_db": 18}, "sustain_db", "sustain_db - attack_db must be at most 18"),
+]
+
+
+@pytest.mark.parametrize("fx,field,message", BAD_FX)
+def test_bad_fx_is_422_naming_the_field(client, fx, field, message):
+    r = client.post("/api/random", json={"seed": 1, "fx": fx})
+    assert r.status_code == 422, r.text
+    error = r.json()["detail"][0]
+    assert message in error["msg"] and (field in error["msg"] or field in error["loc"]), error
+
+
+def test_fx_must_be_an_object(client):
+    r = client.post("/api/generate", json={"latent_vector": A, "fx": "punchy"})
+    assert r.status_code == 422 and "valid dictionary" in r.text
 
 
 # ------------------------------------------------------------------------------------------------ bad input

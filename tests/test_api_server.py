@@ -35,6 +35,12 @@ def test_real_server_full_path(launcher, spawn_server, tiny_model_path, tmp_path
         audio, _ = sf.read(io.BytesIO(r.content), dtype="float32")
         assert 0.5 < np.abs(audio).max() <= 1.0
 
+        tuned = http.post(f"{base}/api/random", json={"seed": 123, "fx": {"preset": "punchy", "tune_note": "F1"}}).json()
+        assert tuned["wavUrl"] != item["wavUrl"] and tuned["latent_used"] == item["latent_used"]
+        assert http.get(tuned["metadataUrl"]).json()["fx"] == tuned["fx"] and tuned["fx"]["tune_note"] == "F1"
+        assert "punchy" in http.get(f"{base}/api/fx").json()["presets"]
+        assert http.post(f"{base}/api/random", json={"fx": {"drive_db": 99}}).status_code == 422
+
         items = http.post(f"{base}/api/interpolate", json={"start": item["latent_used"], "end": [0.0] * 8, "steps": 4}).json()["items"]
         assert [len(http.get(i["wavUrl"]).content) > 1000 for i in items] == [True] * 4
 
