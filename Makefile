@@ -54,6 +54,7 @@ train: data
 	$(BIN)/kick_train --out runs/shipped --minutes 48 --steps 8000 --threads 1 --ship
 	cp runs/shipped/log.csv kick_nbdev/weights/kick_vae.log.csv
 	cp runs/shipped/config.json kick_nbdev/weights/kick_vae.config.json
+	$(BIN)/kick_controls   # the category prior and shape directions of the new weights
 
 bench: install
 	$(PY) benchmarks/decode_latency.py

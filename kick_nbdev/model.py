@@ -9,7 +9,7 @@ __all__ = ['DECODERS', 'PEAK', 'DEFAULT_CHECKPOINT', 'CHECKPOINT_KEYS', 'ModelCo
 
 # %% ../nbs/06_model.ipynb #e68cb8c0
 from dataclasses import dataclass, asdict, fields
-import math, functools
+import hashlib, math, functools
 from pathlib import Path
 import numpy as np
 import torch
@@ -374,6 +374,13 @@ class KickModel:
         vae.load_state_dict(ckpt["state_dict"])
         return cls(vae, ckpt["version"], ckpt["latent_mean"], ckpt["latent_std"], ckpt["corpus_latents"],
                    ckpt["corpus_meta"], ckpt.get("train_summary"))
+
+    def fingerprint(self)->str: # 16 hex digits
+        "A short hash of the weights: two checkpoints with one version string never share a generated file or a controls file."
+        h = hashlib.sha256()
+        for name, tensor in sorted(self.vae.state_dict().items()):
+            h.update(name.encode()); h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+        return h.hexdigest()[:16]
 
     def __repr__(self):
         return (f"KickModel({self.version}, decoder={self.config.decoder}, latent_dim={self.latent_dim}, "
