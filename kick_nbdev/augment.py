@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['MAX_PITCH_SEMITONES', 'MAX_STRETCH', 'KEEP_TRANSIENT_MS', 'ENVELOPE_SMOOTH_MS', 'TAIL_FIT_MS', 'MAX_STRETCH_GAIN_DB',
-           'MAX_EQ_DB', 'LOW_SHELF_HZ', 'PEAK_HZ', 'HIGH_SHELF_HZ', 'PEAK_Q', 'restore_invariants', 'pitch_shift',
-           'time_stretch', 'biquad_sos', 'random_eq_sos', 'random_eq', 'augment', 'augment_batch']
+           'MAX_EQ_DB', 'LOW_SHELF_HZ', 'PEAK_HZ', 'HIGH_SHELF_HZ', 'PEAK_Q', 'pitch_shift', 'time_stretch',
+           'biquad_sos', 'random_eq_sos', 'random_eq', 'augment', 'augment_batch']
 
 # %% ../nbs/03_augment.ipynb #4fe80714
 import numpy as np
@@ -14,14 +14,7 @@ import soxr
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import sosfilt
 from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, onset_index
-from .preprocess import FADE_OUT_MS, align_onset, fit_length_with_fade, normalize_peak
-
-# %% ../nbs/03_augment.ipynb #70d2cf68
-def restore_invariants(x:np.ndarray,          # (T,) transformed kick at SAMPLE_RATE, any length
-                       n_samples:int=N_SAMPLES # output length, samples
-                      )->np.ndarray:          # (n_samples,) float32, onset at ONSET_SAMPLE, peak at PEAK_DBFS
-    "Re-align the onset, fit the length (fading out when cropping) and renormalise the peak of a transformed kick."
-    return normalize_peak(fit_length_with_fade(align_onset(x), n_samples)).astype(np.float32)
+from .preprocess import FADE_OUT_MS, restore_invariants
 
 # %% ../nbs/03_augment.ipynb #2eef5b06
 MAX_PITCH_SEMITONES = 3.0   # the seed's range: larger shifts stop sounding like the same kick, semitones

@@ -6,7 +6,7 @@
 __all__ = ['FADE_OUT_MS', 'ENVELOPE_BLOCK_MS', 'PRE_ONSET_MS', 'POST_KICK_MS', 'NEXT_HIT_BLOCK_MS', 'NEXT_HIT_DB', 'SILENCE_DB',
            'REST_BLOCK_MS', 'REST_DB', 'MIN_SAMPLE_RATE', 'MAX_SAMPLE_RATE', 'SILENT_BELOW_DBFS', 'AudioFileError',
            'load_audio', 'to_mono_float', 'fade_out', 'first_hit_window', 'remove_dc', 'check_sample_rate', 'resample',
-           'trim_silence', 'align_onset', 'fit_length_with_fade', 'normalize_peak', 'preprocess']
+           'trim_silence', 'align_onset', 'fit_length_with_fade', 'normalize_peak', 'restore_invariants', 'preprocess']
 
 # %% ../nbs/01_preprocess.ipynb #422de160
 import warnings
@@ -221,6 +221,14 @@ def normalize_peak(x:np.ndarray,          # (T,) float samples, not silent
     if peak == 0: raise ValueError("cannot normalise a silent signal (all zeros)")
     return x * (db_to_amp(peak_db) / peak)
 
+# %% ../nbs/01_preprocess.ipynb #17953668
+def restore_invariants(x:np.ndarray,           # (T,) mono float samples at `sr`, any length, not silent
+                       n_samples:int=N_SAMPLES, # output length, samples
+                       sr:int=SAMPLE_RATE      # sample rate of `x`, Hz
+                      )->np.ndarray:           # (n_samples,) float32, onset at ONSET_SAMPLE, peak at PEAK_DBFS
+    "The last three steps of `preprocess` (align the onset, fit the length with a fade, set the peak), for audio made or changed by the library itself: synthesized, augmented."
+    return normalize_peak(fit_length_with_fade(align_onset(x, sr=sr), n_samples, sr=sr)).astype(np.float32)
+
 # %% ../nbs/01_preprocess.ipynb #d499018d
 SILENT_BELOW_DBFS = -100.0   # inputs whose peak is below this are refused as silent, dBFS
 
@@ -247,7 +255,4 @@ def preprocess(audio:np.ndarray,        # (T,) or (T, C) samples (channels last)
     x = remove_dc(x, sr)
     _check_audible(x, " once its DC offset is removed")
     x = resample(x, sr)
-    x = trim_silence(x)
-    x = align_onset(x)
-    x = fit_length_with_fade(x, int(n_samples))
-    return normalize_peak(x).astype(np.float32)
+    return restore_invariants(trim_silence(x), int(n_samples))

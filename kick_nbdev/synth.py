@@ -9,7 +9,7 @@ __all__ = ['RENDER_PAST_END_MS', 'CATEGORIES', 'CATEGORY_RANGES', 'KickParams', 
 from dataclasses import dataclass
 import numpy as np
 from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
-from .preprocess import FADE_OUT_MS, align_onset, fit_length_with_fade, normalize_peak
+from .preprocess import FADE_OUT_MS, restore_invariants
 
 RENDER_PAST_END_MS = 5.0  # extra audio rendered beyond the output, so the crop (and its fade) always has material, ms
 
@@ -63,8 +63,7 @@ def synth_kick(params:KickParams,     # the kick's parameters
     if p.drive > 0:  # tanh(g x) / tanh(g) tends to x as g -> 0, so drive is continuous at 0
         mix = np.tanh(p.drive * mix / np.abs(mix).max()) / np.tanh(p.drive)
     kick = np.concatenate([np.zeros(ONSET_SAMPLE, dtype=np.float32), mix])
-    # the same last steps as preprocess: exact onset, crop with its fade-out, peak level
-    return normalize_peak(fit_length_with_fade(align_onset(kick, sr=sr), n_samples, sr=sr)).astype(np.float32)
+    return restore_invariants(kick, n_samples, sr)   # the last steps of preprocess: exact onset, crop with its fade, peak
 
 # %% ../nbs/02_synth.ipynb #b777e20f
 CATEGORIES = ('808', 'acoustic', 'electronic', 'distorted')
