@@ -10,12 +10,15 @@ or on its own:
 
 It is a thin layer over the library, used in-process: `kick_nbdev.latent` for sampling, interpolation, walks,
 variations and slider ranges; `kick_nbdev.service.KickService` for decoding (one batch per operation, thread-safe)
-and for the stored, recallable files behind the download buttons; `kick_nbdev.viz` for the spectrogram, the waveform
-strips and the PCA map. Sound is played by the browser's Web Audio API (`KickPlayer`): each kick arrives as WAV bytes,
-is decoded once into an `AudioBuffer`, and replays instantly without a server round trip.
+and for the stored, recallable files behind the download buttons; `kick_nbdev.fx` for the post-processing chain (FX
+tab: the decoded audio of each kick is kept, so moving an FX control re-processes it without decoding again);
+`kick_nbdev.viz` for the spectrogram, the waveform strips and the PCA map. Sound is played by the browser's Web Audio
+API (`KickPlayer`): each kick arrives as WAV bytes, is decoded once into an `AudioBuffer`, and replays instantly
+without a server round trip.
 """
-import base64, functools, io, json, logging, tempfile, time
-from dataclasses import dataclass, field, replace
+import base64, functools, io, json, logging, math, tempfile, time
+from collections import OrderedDict
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +32,11 @@ from bokeh.plotting import figure
 from panel.custom import JSComponent
 from panel.theme import Fast
 
+from kick_nbdev.fx import FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
 from kick_nbdev.latent import INTERPOLATION_MODES, MAX_ABS_LATENT, MAX_SEED, check_latent, interpolate, new_seed, slider_ranges, \
     nearest_corpus_kicks, variations, walk
 from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
-from kick_nbdev.service import MAX_BATCH, KickService, latent_to_list
+from kick_nbdev.service import MAX_BATCH, KickService, fx_catalog, latent_to_list
 from kick_nbdev.storage import StorageUnavailable, encode_audio
 from kick_nbdev.viz import LatentMap, log_spectrogram, minmax_envelope
 
@@ -53,12 +57,15 @@ ACCENT = "#f25c05"            # current kick
 B_COLOUR = "#8a9bb0"          # previous kick / uploaded original (A/B overlay)
 UPLOAD_TYPES = ".wav,.flac,.ogg,.aif,.aiff"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # largest upload accepted, bytes (the API's limit too)
+FX_CACHE_SIZE = 16            # (kick, FX settings) -> processed audio entries kept per session
+FX_SLIDER_STEPS = 200         # an FX slider moves in steps of at least its range / this, rounded down to a power of 10
+NO_PRESET = "custom"          # the preset selector's entry for settings that are no preset's
 
 @dataclass(frozen=True, eq=False)  # identity equality: kicks hold arrays
 class Kick:
     "A kick shown on the page: its latent, its audio and where it came from."
     latent:np.ndarray                  # (D,) float32
-    audio:np.ndarray                   # (n_samples,) float32 in [-1, 1]
+    audio:np.ndarray                   # (n_samples,) float32 in [-1, 1], as decoded (before FX: see `KickDashboard.heard`)
     label:str                          # what the history list says, e.g. "random · seed 123"
     seed:int|None = None               # prior seed that reproduces it (random kicks only)
     original:np.ndarray|None = field(default=None, repr=False)  # (n_samples,) the preprocessed upload it reconstructs
@@ -68,6 +75,14 @@ def wav_base64(audio:np.ndarray, # (T,) float samples in [-1, 1]
               )->str:            # base64 of a 16-bit mono WAV
     "The kick as base64 WAV text, the form the browser player decodes."
     return base64.b64encode(encode_audio(audio, sample_rate, "wav", 16)).decode("ascii")
+
+def pitch_text(audio:np.ndarray # (n_samples,) a uniform kick at 44.1 kHz
+              )->str:            # e.g. "F1 +12 ct · 44.0 Hz", or "no clear pitch"
+    "The note a kick's body rings at (producers tune kicks to the track's key)."
+    try: hz = ringing_pitch_hz(audio)
+    except ValueError: return "no clear pitch"
+    note, cents = hz_to_note(hz)
+    return f"{note} {cents:+.0f} ct · {hz:.1f} Hz"
 
 class KickPlayer(JSComponent):
     """Web Audio playback. Each new `wav` is decoded once with `AudioContext.decodeAudioData` into an `AudioBuffer`
@@ -181,6 +196,32 @@ class ImmediateSlider(pn.widgets.FloatSlider):
     so the first move of a drag or a key press is heard without that wait."""
     _priority_changes = ["value", "value_throttled"]
 
+class Throttle:
+    """Renders asked for by a control being dragged: the first at once, then at most one per `interval_ms` (a timer
+    runs the one held back, reading the controls' latest values), so the last position always renders."""
+    def __init__(self, render,                         # called without arguments
+                 interval_ms:float=SLIDER_INTERVAL_MS): # least time between two renders, ms
+        self.render, self.interval_ms = render, interval_ms
+        self.last = 0.0       # perf_counter of the last render, s
+        self.pending = None   # True / "scheduled" while a request waits for its render
+
+    def request(self):
+        "Ask for a render."
+        elapsed_ms = (time.perf_counter() - self.last) * 1000
+        doc = pn.state.curdoc
+        if elapsed_ms >= self.interval_ms or doc is None or doc.session_context is None:
+            self.pending = True
+            return self.flush()
+        if self.pending == "scheduled": return
+        self.pending = "scheduled"
+        pn.state.add_periodic_callback(self.flush, period=max(1, int(self.interval_ms - elapsed_ms)), count=1)
+
+    def flush(self):
+        "Render now if a request waits."
+        if not self.pending: return
+        self.pending, self.last = None, time.perf_counter()
+        self.render()
+
 STRIP_FILL, STRIP_GAP = "#888888", 0.9  # background of a strip; width of a strip in a slot of width 1
 
 class KickStrips:
@@ -251,8 +292,9 @@ class KickDashboard(pn.viewable.Viewer):
         self.lo, self.hi = slider_ranges(m)
         self.map = LatentMap.fit(m.corpus_latents, m.latent_mean, m.latent_std)
         self._syncing = False             # True while the code (not the user) moves widgets
-        self._last_slider_render = 0.0    # perf_counter of the last render caused by a slider, s
-        self._pending_slider = None       # True / "scheduled" while a slider move waits for its render
+        self._slider_throttle = Throttle(self._render_slider)  # latent sliders being dragged
+        self._fx_throttle = Throttle(self._render_fx)          # FX controls being dragged
+        self._fx_cache = OrderedDict()    # (kick, original?, astuple(FxSettings)) -> processed audio, LRU
         self._slider_kick = None          # the last kick made by the sliders (its views leave the sliders alone)
         self._variation = None            # (anchor Kick, direction seed) of the variation control
         self._sequence_kind = None        # "interpolation" or "walk": what the player's sequence is
@@ -324,6 +366,30 @@ class KickDashboard(pn.viewable.Viewer):
         self.info = pn.pane.Markdown(sizing_mode="stretch_width")
         self.spec_choice = w.RadioButtonGroup(options={"Spectrogram of A": "A", "of B": "B"}, value="A", width=210, align="center")
         self.spec_choice.param.watch(lambda e: self._in_document(self._draw_spectrogram), "value")
+        self.pitch_info = pn.pane.Markdown(sizing_mode="stretch_width", margin=(0, 10))
+        self._build_fx_widgets()
+
+    def _build_fx_widgets(self):
+        "The FX tab's controls, built from `fx_catalog()` (the same bounds, units and meanings as GET /api/fx)."
+        w = pn.widgets
+        catalog = self.fx_catalog = fx_catalog()
+        self.fx_switch = w.Switch(value=False, width=50, align="center")
+        self.fx_preset = w.Select(label="Preset", options=[NO_PRESET, *FX_PRESETS], value=NO_PRESET, width=160)
+        tune = catalog["tune_note"]
+        self.fx_tune = w.Select(label="Tune to note", value="off", width=200, description=tune["description"], options={
+            "off": "off", **{f"{p} (nearest octave)": p for p in tune["pitch_classes"]}, **{n: n for n in tune["notes"]}})
+        self.fx_sliders, self.fx_enabled = {}, {}  # setting -> slider; nullable setting -> its on/off checkbox
+        for name, p in catalog["settings"].items():
+            label = name.replace("_", " ") if p["unit"] == "ratio" else f"{name.rsplit('_', 1)[0].replace('_', ' ')} ({p['unit']})"
+            step = 10.0 ** math.floor(math.log10((p["high"] - p["low"]) / FX_SLIDER_STEPS))
+            self.fx_sliders[name] = ImmediateSlider(  # a nullable setting starts at its gentlest end (no cut, longest decay)
+                label=label, start=p["low"], end=p["high"], step=step, value=p["high"] if p["default"] is None else p["default"],
+                sizing_mode="stretch_width")
+            if p["nullable"]: self.fx_enabled[name] = w.Checkbox(label="on", value=False, width=40, align="end")
+        for control in [self.fx_tune, *self.fx_sliders.values(), *self.fx_enabled.values()]:
+            control.param.watch(self._on_fx_control, "value")
+        self.fx_switch.param.watch(lambda e: self._syncing or self._fx_throttle.request(), "value")
+        self.fx_preset.param.watch(lambda e: self._syncing or e.new == NO_PRESET or self.load_preset(e.new), "value")
 
     # -------------------------------------------------------------------------------------------------- plots
     def _build_plots(self):
@@ -426,8 +492,18 @@ class KickDashboard(pn.viewable.Viewer):
                        "This model carries no corpus latents: the map shows latent dimensions 0 and 1 (standardised).")
         explore_tab = pn.Column(pn.pane.Markdown(corpus_note), pn.Row(self.walk_button, self.walk_steps, self.walk_step_size, self.bpm),
                                 pn.pane.Bokeh(self.map_fig, sizing_mode="stretch_width"), name="Explore")
-        self.tabs = pn.Tabs(random_tab, control_tab, interp_tab, explore_tab, dynamic=False, sizing_mode="stretch_width")
-        sidebar = [self.info, pn.Row(self.wav_download, self.json_download),
+        fx_cells = [pn.Row(*([self.fx_enabled[name]] if name in self.fx_enabled else []), slider,
+                           pn.widgets.TooltipIcon(value=self.fx_catalog["settings"][name]["description"], align="center"),
+                           sizing_mode="stretch_width") for name, slider in self.fx_sliders.items()]
+        fx_tab = pn.Column(
+            pn.pane.Markdown("Post-processing of every kick you hear, in this order: tune, compressor, drive, EQ, sub "
+                             "(a sine an octave below the body), transient shaper, decay; the peak is set back to -1 dBFS. "
+                             "Downloads carry it, with its settings in the recall JSON; the REST API takes the same "
+                             "settings as its `fx` object (GET /api/fx)."),
+            pn.Row(pn.pane.Markdown("**FX**", align="center"), self.fx_switch, self.fx_preset, self.fx_tune),
+            pn.GridBox(*fx_cells, ncols=3, sizing_mode="stretch_width"), name="FX")
+        self.tabs = pn.Tabs(random_tab, control_tab, interp_tab, explore_tab, fx_tab, dynamic=False, sizing_mode="stretch_width")
+        sidebar = [self.info, self.pitch_info, pn.Row(self.wav_download, self.json_download),
                    pn.pane.Markdown("**Upload a kick** (WAV/FLAC/OGG/AIFF): B plays the original, A the model's "
                                     "reconstruction."), self.upload, self.history_select,
                    pn.pane.Markdown("**Keys:** `R` a new random kick · `space` play it again (sound starts after "
@@ -447,15 +523,15 @@ class KickDashboard(pn.viewable.Viewer):
         return Kick(z, self._decode(z)[0], label, seed)
 
     def _reference(self, kick:Kick)->tuple: # (audio, label) of the B side of the A/B comparison
-        if kick.original is not None: return kick.original, "original upload"
+        if kick.original is not None: return self.heard(kick, original=True), "original upload"  # through the same FX
         previous = [k for k in self.history if k is not kick]
-        return (previous[-1].audio, "previous") if previous else (kick.audio, "previous")
+        return self.heard(previous[-1] if previous else kick), "previous"
 
     def show(self, kick:Kick, commit:bool=True):
         """Make `kick` current; `commit` adds it to the history. The sound goes first, in a message of its own, so
         the browser decodes it while the server updates the views (on a server session, in the next tick)."""
         self.kick, self._slider_kick = kick, None  # `_render_slider` marks its own kicks after this
-        self.player.wav = wav_base64(kick.audio, self.model.sample_rate)
+        self.player.wav = wav_base64(self.heard(kick), self.model.sample_rate)
         self._in_document(functools.partial(self._update_views, kick, commit))
 
     @staticmethod
@@ -475,9 +551,11 @@ class KickDashboard(pn.viewable.Viewer):
             sr = self.model.sample_rate
             self.player.param.update(reference_wav=wav_base64(ref_audio, sr), reference_label=ref_label)
             # .data.update sends only the changed columns (not the time axis)
-            self.wave_source.data.update(a=kick.audio, b=np.asarray(ref_audio, np.float32))
+            audio = self.heard(kick)
+            self.wave_source.data.update(a=audio, b=np.asarray(ref_audio, np.float32))
             self.wave_fig.title.text = f"Waveform (A = current, B = {ref_label})"
             self._draw_spectrogram()
+            self.pitch_info.object = f"Pitch **{pitch_text(audio)}**" + (" (after FX)" if self.fx_settings() else "")
             x, y = self.map.project(kick.latent)[0]
             self.current_source.data = dict(x=[x], y=[y])
             self._sync_widgets(kick)
@@ -485,7 +563,7 @@ class KickDashboard(pn.viewable.Viewer):
     def _draw_spectrogram(self):
         "The spectrogram of A or B, as the A/B switch says."
         show_b = self.spec_choice.value == "B"
-        audio = self._reference(self.kick)[0] if show_b else self.kick.audio
+        audio = self._reference(self.kick)[0] if show_b else self.heard(self.kick)
         image = log_spectrogram(audio, self.model.sample_rate, floor_db=SPEC_FLOOR_DB)[0]
         self.spec_source.data = dict(self.spec_source.data, image=[image])
         self.spec_fig.title.text = f"Spectrogram of {'B' if show_b else 'A'} (log frequency)"
@@ -556,7 +634,7 @@ class KickDashboard(pn.viewable.Viewer):
         near = variations(self.kick.latent, n, self.intensity.value, self.model.latent_std, seed=new_seed())
         near = np.clip(near, -MAX_ABS_LATENT, MAX_ABS_LATENT)
         self.variation_kicks = [Kick(z, y, self._variation_label(self.kick, i)) for i, (z, y) in enumerate(zip(near, self._decode(near)))]
-        self._in_document(functools.partial(self.variation_strips.draw, np.stack([k.audio for k in self.variation_kicks]),
+        self._in_document(functools.partial(self.variation_strips.draw, np.stack([self.heard(k) for k in self.variation_kicks]),
                                             [str(i + 1) for i in range(n)]))
 
     def pick_variation(self, i:int):
@@ -582,19 +660,9 @@ class KickDashboard(pn.viewable.Viewer):
 
     def _on_slider(self, event):
         "Live slider moves: render at most once per SLIDER_INTERVAL_MS, and always the last position."
-        if self._syncing: return
-        elapsed_ms = (time.perf_counter() - self._last_slider_render) * 1000
-        doc = pn.state.curdoc
-        if elapsed_ms >= SLIDER_INTERVAL_MS or doc is None or doc.session_context is None:
-            self._pending_slider = True
-            return self._render_slider()
-        if self._pending_slider == "scheduled": return  # the scheduled render will read the sliders' latest values
-        self._pending_slider = "scheduled"
-        pn.state.add_periodic_callback(self._render_slider, period=max(1, int(SLIDER_INTERVAL_MS - elapsed_ms)), count=1)
+        if not self._syncing: self._slider_throttle.request()
 
     def _render_slider(self):
-        if not self._pending_slider: return
-        self._pending_slider, self._last_slider_render = None, time.perf_counter()
         z = self.slider_latent()
         moved = np.flatnonzero(~np.isclose(z, self.kick.latent, rtol=0, atol=1e-6))
         base = self.kick.label.split(" · edited")[0]
@@ -603,7 +671,7 @@ class KickDashboard(pn.viewable.Viewer):
 
     def _on_slider_release(self, event):
         if self._syncing: return
-        self._render_slider()
+        self._slider_throttle.flush()
         self._in_document(functools.partial(self._commit, self.kick))  # the dragged-to kick enters the history; B stays the kick before the drag
 
     def randomize_dimension(self, i:int):
@@ -652,7 +720,8 @@ class KickDashboard(pn.viewable.Viewer):
         path = interpolate(a, b, steps, mode)
         audio = self._decode(path)
         self.interpolation = [Kick(z, y, f"step {i + 1}/{steps} ({mode})") for i, (z, y) in enumerate(zip(path, audio))]
-        self._in_document(functools.partial(self.interp_strips.draw, audio, [str(i + 1) for i in range(steps)]))
+        self._in_document(functools.partial(self.interp_strips.draw, np.stack([self.heard(k) for k in self.interpolation]),
+                                            [str(i + 1) for i in range(steps)]))
 
     def pick_step(self, i:int):
         "Make interpolation step `i` the current kick."
@@ -663,7 +732,7 @@ class KickDashboard(pn.viewable.Viewer):
         if not kicks: return self.notify_error("nothing to play yet: make the kicks first")
         self._sequence_kind = kind
         sr = self.model.sample_rate
-        self.player.param.update(sequence=[wav_base64(k.audio, sr) for k in kicks], bpm=float(bpm or self.bpm.value),
+        self.player.param.update(sequence=[wav_base64(self.heard(k), sr) for k in kicks], bpm=float(bpm or self.bpm.value),
                                  sequence_id=self.player.sequence_id + 1)
 
     def _on_step(self, event): # from the browser's player: the sequence step now sounding
@@ -704,6 +773,64 @@ class KickDashboard(pn.viewable.Viewer):
         self._in_document(lambda: setattr(self.trail_source, "data", dict(x=xy[:, 0], y=xy[:, 1])))
         self.play_sequence(self.walk_kicks, "walk", bpm=self.bpm.value)
 
+    # ----------------------------------------------------------------------------------------------------- FX
+    def fx_settings(self)->FxSettings|None:
+        "The FX chain the controls describe; None while the switch is off."
+        if not self.fx_switch.value: return None
+        values = {name: None if name in self.fx_enabled and not self.fx_enabled[name].value else slider.value
+                  for name, slider in self.fx_sliders.items()}
+        return FxSettings(tune_note=None if self.fx_tune.value == "off" else self.fx_tune.value, **values)
+
+    def set_fx(self, settings:FxSettings, # what the controls should show (its tune_note must be an option of the tune select)
+               preset:str=NO_PRESET):     # what the preset selector should show
+        "Show `settings` on the FX controls, switch the chain on, and re-render the current kick."
+        self._syncing = True
+        try:
+            for name, slider in self.fx_sliders.items():
+                value = getattr(settings, name)
+                if name in self.fx_enabled: self.fx_enabled[name].value = value is not None
+                if value is not None: slider.value = float(value)
+            self.fx_tune.value = "off" if settings.tune_note is None else settings.tune_note
+            self.fx_preset.value, self.fx_switch.value = preset, True
+        finally: self._syncing = False
+        self._fx_throttle.request()
+
+    def load_preset(self, name:str): # a key of FX_PRESETS
+        "Put the FX controls on preset `name`, keeping the tuning (it belongs to the track's key, not to the sound)."
+        tune = None if self.fx_tune.value == "off" else self.fx_tune.value
+        self.set_fx(replace(FX_PRESETS[name], tune_note=tune), name)
+
+    def _on_fx_control(self, event):
+        "A setting moved: it is no preset's any more, the chain is on, and the kick follows (throttled)."
+        if self._syncing: return
+        self._syncing = True
+        try: self.fx_preset.value, self.fx_switch.value = NO_PRESET, True
+        finally: self._syncing = False
+        self._fx_throttle.request()
+
+    def _render_fx(self):
+        "The current kick again, through the chain the controls now describe (no decoding: `Kick.audio` is kept)."
+        settings = self.fx_settings()
+        try: settings and settings.validate()
+        except ValueError as e: return self.notify_error(f"FX: {e}")  # e.g. sustain more than 18 dB above attack
+        self.show(self.kick, commit=False)
+
+    def heard(self, kick:Kick,         # a kick of this session
+              original:bool=False      # its uploaded original instead of its decoded audio
+             )->np.ndarray: # (n_samples,) float32: `kick.audio` (or `.original`) through the FX chain; itself while it is off
+        "What the page plays and draws for `kick`; processed once per (kick, settings), so replays and redraws are free."
+        dry, settings = kick.original if original else kick.audio, self.fx_settings()
+        if settings is None: return dry
+        key = (kick, original, astuple(settings))
+        if key not in self._fx_cache:
+            try: self._fx_cache[key] = apply_fx(dry, settings)
+            except ValueError as e:  # once per kick and settings: the dry kick, and why
+                self.notify_error(f"FX off for {kick.label}{' (original)' if original else ''}: {e}")
+                self._fx_cache[key] = dry
+            while len(self._fx_cache) > FX_CACHE_SIZE: self._fx_cache.popitem(last=False)
+        self._fx_cache.move_to_end(key)
+        return self._fx_cache[key]
+
     # ------------------------------------------------------------------------------------ upload, history, files
     def upload_kick(self, data:bytes, filename:str="upload"):
         "Encode an uploaded kick; its reconstruction becomes current, with the preprocessed original as B."
@@ -728,10 +855,12 @@ class KickDashboard(pn.viewable.Viewer):
         self.show(kick, commit=False)
 
     def _download(self, kind:str)->io.BytesIO:
-        "The stored file (audio or sidecar JSON) of the current kick: the same bytes the API serves."
-        try: stored = self.service.render([self.kick.latent], "wav", 16, seeds=[self.kick.seed])[0]
+        "The stored file (audio or sidecar JSON) of the current kick, through the FX chain: the same bytes the API serves."
+        try: stored = self.service.render([self.kick.latent], "wav", 16, seeds=[self.kick.seed], fx=self.fx_settings())[0]
         except StorageUnavailable as e:
             self.notify_error(f"storage unavailable, try again: {e}"); raise
+        except ValueError as e:  # FX that cannot apply to this kick (a tuning too far from its pitch)
+            self.notify_error(f"cannot render this kick with these FX: {e}"); raise
         name = stored.name if kind == "wav" else stored.metadata_name
         (self.wav_download if kind == "wav" else self.json_download).filename = name
         return io.BytesIO(self.service.storage.get(name))

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 import dashboard
 from dashboard import KickDashboard, wav_base64
 from dashboard_support import tiny_model_with_corpus
-from kick_nbdev.service import KickService
+from kick_nbdev.fx import FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
+from kick_nbdev.service import KickService, fx_recall
 from kick_nbdev.storage import LocalStorage, encode_audio, read_recall
 from kick_nbdev.viz import log_spectrogram
 
@@ -179,6 +180,9 @@ def test_upload_shows_reconstruction_against_original(dash, kick_wav_bytes):
     assert dash.wave_fig.title.text == "Waveform (A = current, B = original upload)"
     assert dash.kick.original.shape == (16384,) and 0.85 < np.abs(dash.kick.original).max() < 0.9  # preprocessed: -1 dBFS
     kick = dash.kick
+    dash.fx_preset.value = "warm"                                               # A/B through the same FX
+    np.testing.assert_array_equal(dash.wave_source.data["b"], apply_fx(kick.original, FX_PRESETS["warm"]))
+    np.testing.assert_array_equal(dash.wave_source.data["a"], apply_fx(kick.audio, FX_PRESETS["warm"]))
     for data, name, message in [(b"not audio at all", "x.wav", "Upload failed: x.wav: "),
                                 (encode_audio(np.zeros(8000), 44100), "silent.wav", "Upload failed: silent.wav: "),
                                 (b"RIFF" + bytes(dashboard.MAX_UPLOAD_BYTES), "huge.wav", "larger than 10 MB")]:
@@ -202,13 +206,62 @@ def test_history_recall_and_downloads(dash, service):
     assert sf.info(io.BytesIO(wav)).frames == 16384
 
 
+def test_fx_controls_rerender_the_kick_without_decoding(dash, service, monkeypatch):
+    kick, history = dash.kick, list(dash.history)
+    decodes = []
+    decode = service.model.decode
+    monkeypatch.setattr(service.model, "decode", lambda z: decodes.append(1) or decode(z))
+    assert dash.fx_settings() is None and dash.heard(kick) is kick.audio               # off: the decoded audio itself
+    assert "Pitch **A1" in dash.pitch_info.object                                      # the tiny model's body rings at 55 Hz
+    wav = dash.player.wav
+    dash.fx_sliders["drive_db"].value = 24.0                                           # a control moves: the chain goes on
+    assert dash.fx_switch.value and dash.fx_preset.value == "custom"
+    driven = apply_fx(kick.audio, FxSettings(drive_db=24.0))
+    np.testing.assert_array_equal(dash.wave_source.data["a"], driven)
+    np.testing.assert_allclose(decode_b64_wav(dash.player.wav)[0], driven, atol=2 / 2**15)
+    assert dash.player.wav != wav
+    np.testing.assert_array_equal(dash.spec_source.data["image"][0], log_spectrogram(driven, floor_db=-90)[0])
+    dash.fx_tune.value = "F1"
+    dash.fx_preset.value = "punchy"                                                    # a preset keeps the tuning
+    assert dash.fx_settings() == FxSettings(**{**fx_recall(FX_PRESETS["punchy"]), "tune_note": "F1"})
+    assert dash.fx_sliders["comp_ratio"].value == 4.0 and not dash.fx_enabled["decay_ms"].value
+    note, cents = hz_to_note(ringing_pitch_hz(dash.wave_source.data["a"]))
+    assert note == "F1" and abs(cents) < 10 and "Pitch **F1" in dash.pitch_info.object
+    dash.fx_enabled["decay_ms"].value = True                                           # an optional setting switched on
+    assert dash.fx_settings().decay_ms == 400.0 and dash.fx_preset.value == "custom"
+    dash.fx_sliders["attack_db"].value, dash.fx_sliders["sustain_db"].value = -18.0, 18.0  # the sustain 36 dB over the attack
+    assert "sustain_db - attack_db must be at most 18" in dash.last_error
+    dash.fx_sliders["sustain_db"].value = 0.0
+    shaped = dash.wave_source.data["a"]
+    dash.fx_switch.value = False                                                       # bypass: the dry kick again
+    np.testing.assert_array_equal(dash.wave_source.data["a"], kick.audio)
+    dash.fx_switch.value = True
+    np.testing.assert_array_equal(dash.wave_source.data["a"], shaped)                  # the same settings: from the cache
+    assert decodes == [] and dash.kick is kick and dash.history == history             # nothing decoded, nothing added
+    dash.variations_button.param.trigger("clicks")                                     # new kicks are heard through the chain
+    strip = dash.variation_strips.patches.data["ys"][0]
+    assert np.abs(strip).max() == pytest.approx(np.abs(dash.heard(dash.variation_kicks[0])).max(), abs=1e-6)
+    sidecar = json.loads(dash._download("json").read())                                # downloads carry the chain
+    assert sidecar["fx"] == fx_recall(dash.fx_settings()) and sidecar["fx"]["tune_note"] == "F1"
+    wav_bytes = dash._download("wav").read()
+    assert read_recall(wav_bytes)["fx"] == sidecar["fx"] and sidecar["file"] == dash.wav_download.filename
+    np.testing.assert_allclose(sf.read(io.BytesIO(wav_bytes), dtype="float32")[0], dash.heard(kick), atol=1e-3)
+
+
+def test_fx_that_cannot_apply_leaves_the_kick_dry(dash):
+    kick = dash.kick
+    dash.fx_tune.value = "B3"                                                          # 26 semitones above this kick
+    assert "FX off for random · seed 7" in dash.last_error and "tune_note" in dash.last_error
+    np.testing.assert_array_equal(dash.wave_source.data["a"], kick.audio)
+
+
 def test_bokeh_document_and_mounting(dash, service):
     doc = Document()
     dash.__panel__().server_doc(doc)
     for name in ("waveform", "spectrogram", "interp_steps", "corpus_points", "walk_trail"):
         assert doc.get_model_by_name(name) is not None, name
     root = dash.tabs.get_root(Document())
-    assert len(root.tabs) == 4 and [t.title for t in root.tabs] == ["Random", "Control Panel", "Interpolate", "Explore"]
+    assert [t.title for t in root.tabs] == ["Random", "Control Panel", "Interpolate", "Explore", "FX"]
     app = FastAPI()
     app.state.service = service
     dashboard.mount_dashboard(app)

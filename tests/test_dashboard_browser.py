@@ -1,7 +1,7 @@
 """The dashboard in headless Chromium, served exactly as `make serve` serves it (uvicorn running api.create_app, the
 dashboard at /): no console errors, Random and sliders change the sound, interpolation steps, the Web Audio buffer,
 uploads, the map; a screenshot of every mode in artifacts/; and the time from a click / slider change to the new
-audio decoded in the page."""
+audio decoded in the page; an FX preset re-processing the kick."""
 import json, os, re, statistics, subprocess, sys, time
 from pathlib import Path
 
@@ -224,6 +224,21 @@ def test_explore_map_click_and_walk(page):
     page.get_by_text(re.compile(r"walk step \d+/16")).first.wait_for(timeout=10_000)  # the kick follows the walk
     page.wait_for_timeout(1500)
     screenshot(page, "explore")
+    assert page.errors == []
+
+
+def test_fx_preset_changes_the_sound_and_shows_the_pitch(page):
+    open_tab(page, "FX")
+    wave, before, checksum = plotted_waveform_sum(page), decodes(page), page.evaluate("window.kickPlayer.checksum")
+    page.locator(".bk-input-group", has_text="Preset").locator("select").select_option("distorted")
+    wait_for_new_audio(page, before)
+    assert page.evaluate("window.kickPlayer.checksum") != checksum                          # the kick through the chain
+    page.wait_for_function(f"({WAVEFORM_SUM}) !== {wave}", timeout=10_000)                  # and its plot
+    assert page.evaluate("""[...Bokeh.documents[0].all_models].find(m => m.type === "Switch").active""")  # the chain is on
+    pitch = page.get_by_text(re.compile(r"\(after FX\)")).first                            # the pitch of what is heard
+    pitch.wait_for(timeout=10_000)
+    assert re.fullmatch(r"Pitch [A-G]#?\d+ [+-]\d+ ct · [\d.]+ Hz \(after FX\)", pitch.inner_text().strip()), pitch.inner_text()
+    screenshot(page, "fx")
     assert page.errors == []
 
 
