@@ -5,9 +5,12 @@ requests with fixed concurrency, and prints latency percentiles and throughput p
     python benchmarks/load_api.py                          # shipped model (tiny untrained one if not built yet)
     python benchmarks/load_api.py --requests 200 --concurrency 4 --tiny
     python benchmarks/load_api.py --url http://127.0.0.1:8000   # an already running server
+    python benchmarks/load_api.py --fx --only random --requests 20 --concurrency 1   # the cost of the FX chain
 
 Every request asks for a kick that is not stored yet (new seeds, new latents), so the numbers include decoding,
-encoding and storing; the `random (cached)` row repeats one seed to show the cost of a cache hit.
+encoding and storing; the `random (cached)` row repeats one seed to show the cost of a cache hit. With --fx, the
+`random +fx ...` rows ask for new random kicks through the 'punchy' and 'distorted' presets and tuned to F1: their
+p50 minus the plain `random` row's is the latency the chain adds.
 Targets on a 2-core machine: /api/random p50 <= 30 ms and p95 <= 80 ms; 16-step /api/interpolate p50 <= 200 ms; no errors.
 """
 import argparse, asyncio, json, os, socket, subprocess, sys, tempfile, time
@@ -17,6 +20,7 @@ import httpx
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+FX_SCENARIOS = {"punchy": {"preset": "punchy"}, "distorted": {"preset": "distorted"}, "tune F1": {"tune_note": "F1"}}
 
 
 def free_port()->int:
@@ -41,17 +45,20 @@ def start_server(model_path:str|None, storage_dir:str, log_path:Path)->tuple:
     proc.terminate(); sys.exit("server did not start within 60 s")
 
 
-def scenarios(latent_dim:int, steps:int, seed:int)->dict:
+def scenarios(latent_dim:int, steps:int, seed:int, fx:bool=False)->dict:
     "name -> (path, function i -> JSON body); bodies never repeat within a run except in the cached scenario."
     rng = np.random.default_rng(seed)
     latent = lambda: np.clip(rng.standard_normal(latent_dim), -3, 3).round(6).tolist()
     base_seed = int(rng.integers(0, 2**31))
-    return {
+    out = {
         "random": ("/api/random", lambda i: {"seed": base_seed + i}),
         "random (cached)": ("/api/random", lambda i: {"seed": 7}),
         "generate": ("/api/generate", lambda i: {"latent_vector": latent()}),
         f"interpolate ({steps} steps)": ("/api/interpolate", lambda i: {"start": latent(), "end": latent(), "steps": steps, "mode": "slerp"}),
     }
+    for name, settings in FX_SCENARIOS.items() if fx else []:  # the same seeds as `random`: the same kicks, plus the chain
+        out[f"random +fx {name}"] = ("/api/random", lambda i, settings=settings: {"seed": base_seed + i, "fx": settings})
+    return out
 
 
 async def run_scenario(base:str, path:str, make_body, n:int, concurrency:int)->dict:
@@ -84,6 +91,7 @@ def main():
     parser.add_argument("--tiny", action="store_true", help="serve a tiny untrained model (same code path)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
     parser.add_argument("--only", nargs="*", help="scenario names to run (default: all)")
+    parser.add_argument("--fx", action="store_true", help="add /api/random through FX presets and tuning (its cost)")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
 
@@ -106,7 +114,7 @@ def main():
                   f"concurrency {args.concurrency}")
             print(f"{'scenario':24s} {'n':>5s} {'errors':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'mean ms':>8s} {'req/s':>7s}")
             results = {}
-            for name, (path, make_body) in scenarios(info["latent_dim"], args.steps, seed=int(time.time())).items():
+            for name, (path, make_body) in scenarios(info["latent_dim"], args.steps, int(time.time()), args.fx).items():
                 if args.only and name.split(" ")[0] not in args.only and name not in args.only: continue
                 r = asyncio.run(run_scenario(base, path, make_body, args.requests, args.concurrency))
                 lat = np.array(r["latencies_ms"])
