@@ -12,6 +12,7 @@ Endpoints (OpenAPI with examples at /docs):
     POST /api/interpolate   {"start": [...], "end": [...], "steps": 8, "mode": "linear"} -> {"items": [...]}
     POST /api/variations    {"latent_vector": [...], "n": 4, "intensity": 0.3}     -> {"items": [...]}
     POST /api/walk          {"start": [...], "steps": 16, "step_size": 0.05}       -> {"items": [...]}
+    POST /api/style-transfer {"body_latent": [...], "character_latent": [...], "strength": 1.0} -> KickGenerationResponse
     POST /api/encode        multipart upload "file" (<= 10 MB)                     -> {"latent_vector": [...]}
     GET  /api/audio/{file}  a stored audio file or its sidecar JSON
     GET  /api/fx            the FX chain's settings (bounds, units, defaults, meanings), notes and presets
@@ -22,6 +23,11 @@ Every POST that makes kicks (generate, random, interpolate, variations, walk) al
 the post-processing chain applied after decoding, e.g. {"preset": "punchy", "tune_note": "F1", "drive_db": 6}
 (a preset's values, overridden by the fields given; GET /api/fx lists every field with its bounds). The settings
 are recorded in the sidecar JSON and the file's metadata, and name the file: the same request gives the same file.
+
+Named controls: /api/random and /api/variations take "category" ("808", "acoustic", "electronic", "distorted") or
+"category_weights" (a blend, e.g. {"808": 0.7, "distorted": 0.3}); /api/generate and /api/random take "attributes",
+the shape sliders {"pitch", "decay", "punch", "brightness", "sub"}, each within ±3 (standard deviations of that
+descriptor across the model's kicks; GET /api/model says what one unit is).
 
 Configuration (environment variables):
 
@@ -54,6 +60,8 @@ from kick_nbdev.fx import FX_PRESETS, FxSettings
 from kick_nbdev.latent import MAX_ABS_LATENT, MAX_SEED
 from kick_nbdev.preprocess import AudioFileError
 from kick_nbdev.service import MAX_BATCH, GeneratedKick, KickService, KickSet, fx_catalog, latent_to_list
+from kick_nbdev.shape import SHAPE_ATTRIBUTES, SHAPE_RANGE
+from kick_nbdev.synth import CATEGORIES
 from kick_nbdev.storage import StorageUnavailable, content_type
 
 log = logging.getLogger("kick_nbdev.api")
@@ -133,16 +141,55 @@ class _Request(BaseModel):
     def fx_settings(self)->FxSettings|None:
         return None if self.fx is None else self.fx.settings()
 
+CategoryName = Literal[CATEGORIES]
+CategoryWeight = Annotated[float, Field(strict=True, ge=0.0, le=1e6, allow_inf_nan=False)]
+ShapeValue = Annotated[float, Field(strict=True, ge=-SHAPE_RANGE, le=SHAPE_RANGE, allow_inf_nan=False)]
+
+class ShapeAttributes(BaseModel):
+    """Named shape sliders: each moves the kick along a latent direction learned from what the model plays, in standard
+    deviations of its descriptor across the model's kicks (GET /api/model: `shape_units`). Omitted sliders stay at 0."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"pitch": -1.0, "decay": 0.5}]})
+    pitch: ShapeValue | None = Field(None, description="Fundamental of the ringing body (semitones per unit: see shape_units).")
+    decay: ShapeValue | None = Field(None, description="Time from the peak to -40 dB.")
+    punch: ShapeValue | None = Field(None, description="Energy of the first 10 ms over the next 100 ms.")
+    brightness: ShapeValue | None = Field(None, description="Spectral centroid.")
+    sub: ShapeValue | None = Field(None, description="Share of the energy below 60 Hz.")
+
+    def values(self)->dict: # slider name -> value, for the sliders the request set
+        return {name: getattr(self, name) for name in SHAPE_ATTRIBUTES if getattr(self, name) is not None}
+
+class _CategoryRequest(BaseModel):
+    "`category` or `category_weights`, one of them at most."
+    category: CategoryName | None = Field(None, description="Draw from this category's region of the timbre space.")
+    category_weights: dict[CategoryName, CategoryWeight] | None = Field(None, description=(
+        "A blend of categories, e.g. {\"808\": 0.7, \"distorted\": 0.3}: weights >= 0, normalised to sum 1."),
+        examples=[{"808": 0.7, "distorted": 0.3}])
+
+    @model_validator(mode="after")
+    def _one_category(self):
+        if self.category is not None and self.category_weights is not None:
+            raise ValueError("give either category or category_weights, not both")
+        if self.category_weights is not None and not any(w > 0 for w in self.category_weights.values()):
+            raise ValueError("category_weights needs at least one weight > 0")
+        return self
+
+    def category_spec(self): # a name, a {name: weight} blend, or None (the plain prior)
+        return self.category if self.category is not None else self.category_weights
+
 class KickGenerationRequest(_Request):
-    "Decode one latent vector."
+    "Decode one latent vector (moved by the shape `attributes`, if given)."
     latent_vector: Latent
+    attributes: ShapeAttributes | None = Field(None, description="Shape sliders applied to the latent before decoding.")
     model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT, "format": "wav"},
                                                               {"latent_vector": EXAMPLE_LATENT, "fx": EXAMPLE_FX}]})
 
-class RandomRequest(_Request):
-    "Draw a kick from the prior."
+class RandomRequest(_Request, _CategoryRequest):
+    "Draw a kick from the prior, or from a category's (or a blend's) region of it."
     seed: Seed = None
+    attributes: ShapeAttributes | None = Field(None, description="Shape sliders applied to the drawn kick.")
     model_config = ConfigDict(json_schema_extra={"examples": [{"format": "wav", "seed": 123},
+                                                              {"seed": 123, "category": "808", "attributes": {"decay": 1.0}},
+                                                              {"category_weights": {"808": 0.7, "distorted": 0.3}},
                                                               {"seed": 123, "fx": {"preset": "distorted", "tune_note": "F"}}]})
 
 class InterpolateRequest(_Request):
@@ -154,14 +201,23 @@ class InterpolateRequest(_Request):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"start": EXAMPLE_LATENT, "end": EXAMPLE_LATENT_B, "steps": 8, "format": "wav", "mode": "slerp"}]})
 
-class VariationsRequest(_Request):
-    "Kicks near a kick."
+class VariationsRequest(_Request, _CategoryRequest):
+    "Kicks near a kick; with a category (or blend), kicks `intensity` of the way towards that category."
     latent_vector: Latent
     n: int = Field(4, strict=True, ge=1, le=MAX_BATCH, description=f"Number of variations, 1..{MAX_BATCH}.")
     intensity: float = Field(0.3, strict=True, ge=0.0, le=1.0, allow_inf_nan=False,
                              description="0 = the same kick, 1 = as far as a typical corpus kick lies from the corpus mean.")
     seed: Seed = None
     model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT, "n": 4, "intensity": 0.3, "seed": 7}]})
+
+class StyleTransferRequest(_Request):
+    "The body (pitch, decay) of one kick with the character (click, tone, everything else) of another."
+    body_latent: Latent = Field(description="Kick A: the result keeps its pitch and decay.")
+    character_latent: Latent = Field(description="Kick B: the result keeps its punch, brightness and the rest.")
+    strength: float = Field(1.0, strict=True, ge=0.0, le=1.0, allow_inf_nan=False,
+                            description="0 = kick B unchanged .. 1 = A's pitch and decay.")
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"body_latent": EXAMPLE_LATENT, "character_latent": EXAMPLE_LATENT_B, "strength": 1.0}]})
 
 class WalkRequest(_Request):
     "A smooth random walk that stays in the region of the training data."
@@ -200,6 +256,10 @@ class EncodeResponse(BaseModel):
     latent_vector: list[float] = Field(description="The upload's latent (posterior mean), ready for /api/generate.")
     model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT}]})
 
+class ShapeUnit(BaseModel):
+    size: float = Field(description="How far one unit of the slider moves its descriptor (predicted), in `unit`.")
+    unit: str = Field(description="e.g. `semitones`, `dB`, or `x (time ratio)`: one unit multiplies the time by `size`.")
+
 class ModelResponse(BaseModel):
     model_version: str
     model_fingerprint: str = Field(description="Hash of the weights.")
@@ -218,11 +278,15 @@ class ModelResponse(BaseModel):
     max_batch: int = Field(description="Most kicks per request (steps, n).")
     max_seed: int
     storage: str = Field(description="`local` or `s3`.")
+    categories: list[str] = Field(description="Values of `category` (and keys of `category_weights`).")
+    shape_range: float = Field(description="Every shape attribute must lie within ± this.")
+    shape_units: dict[str, ShapeUnit] = Field(description="What one unit of each shape slider is, on this model.")
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "model_version": "0.1.0+wave-20261125", "model_fingerprint": "c5b0fc59b12331a4", "decoder": "wave",
         "sample_rate": 44100, "n_samples": 16384, "latent_dim": 8, "latent_bound": 10.0, "slider_low": [-3.0] * 8,
         "slider_high": [3.0] * 8, "latent_mean": [0.0] * 8, "latent_std": [1.0] * 8, "corpus_size": 90,
-        "formats": ["wav", "flac"], "bit_depths": [16, 24], "max_batch": 64, "max_seed": MAX_SEED, "storage": "local"}]})
+        "formats": ["wav", "flac"], "bit_depths": [16, 24], "max_batch": 64, "max_seed": MAX_SEED, "storage": "local",
+        "categories": list(CATEGORIES), "shape_range": SHAPE_RANGE, "shape_units": {"pitch": {"size": 3.67, "unit": "semitones"}}}]})
 
 class FxSetting(BaseModel):
     low: float = Field(description="Smallest value accepted, in `unit`.")
@@ -351,14 +415,18 @@ def create_app(service:KickService|None=None # a ready service; None = build one
     @app.post("/api/generate", response_model=KickGenerationResponse, responses=ERRORS, tags=["generate"])
     def generate(body:KickGenerationRequest, request:Request, service:Service):
         "Decode one latent vector into a kick."
-        with client_errors(): kick = service.generate(body.latent_vector, body.format, body.bit_depth, body.fx_settings())
+        with client_errors():
+            kick = service.generate(body.latent_vector, body.format, body.bit_depth, body.fx_settings(),
+                                    attributes=body.attributes and body.attributes.values())
         return kick_response(request, kick, new_request_id())
 
     @app.post("/api/random", response_model=KickGenerationResponse, responses=ERRORS, tags=["generate"])
     def random(request:Request, service:Service, body:RandomRequest|None=None):
-        "A new kick from the prior. Pass `seed` to get the same kick again; the body may be omitted."
+        "A new kick from the prior (or a category's region of it). The same `seed` and category give the same kick again; the body may be omitted."
         body = body or RandomRequest()
-        with client_errors(): kick = service.random(body.seed, body.format, body.bit_depth, body.fx_settings())
+        with client_errors():
+            kick = service.random(body.seed, body.format, body.bit_depth, body.fx_settings(), category=body.category_spec(),
+                                  attributes=body.attributes and body.attributes.values())
         return kick_response(request, kick, new_request_id())
 
     @app.post("/api/interpolate", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
@@ -373,8 +441,16 @@ def create_app(service:KickService|None=None # a ready service; None = build one
         "`n` kicks near `latent_vector`; `intensity` sets how far (the same `seed` gives the same variations)."
         with client_errors():
             kicks = service.variations(body.latent_vector, body.n, body.intensity, body.seed, body.format, body.bit_depth,
-                                       body.fx_settings())
+                                       body.fx_settings(), category=body.category_spec())
         return list_response(request, kicks)
+
+    @app.post("/api/style-transfer", response_model=KickGenerationResponse, responses=ERRORS, tags=["generate"])
+    def style_transfer(body:StyleTransferRequest, request:Request, service:Service):
+        "The pitch and decay of `body_latent` with the click, tone and everything else of `character_latent`."
+        with client_errors():
+            kick = service.style_transfer(body.body_latent, body.character_latent, body.strength, body.format,
+                                          body.bit_depth, body.fx_settings())
+        return kick_response(request, kick, new_request_id())
 
     @app.post("/api/walk", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
     def walk(body:WalkRequest, request:Request, service:Service):

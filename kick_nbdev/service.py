@@ -21,6 +21,7 @@ from .latent import (check_latent, latent_to_list, sample, interpolate, walk, va
 from .model import load_model
 from .categories import category_weights
 from .controls import KickControls, controls_path, load_controls
+from .shape import SHAPE_RANGE
 from .style import style_transfer
 from .storage import Storage, StorageUnavailable, encode_audio, storage_from_env, AUDIO_FORMATS, BIT_DEPTHS
 from .preprocess import AudioFileError, load_audio, preprocess
@@ -127,7 +128,9 @@ class KickService:
                     latent_bound=MAX_ABS_LATENT, slider_low=latent_to_list(lo), slider_high=latent_to_list(hi),
                     latent_mean=latent_to_list(self.model.latent_mean), latent_std=latent_to_list(self.model.latent_std),
                     corpus_size=len(self.model.corpus_latents), formats=list(AUDIO_FORMATS), bit_depths=list(BIT_DEPTHS),
-                    max_batch=MAX_BATCH, max_seed=MAX_SEED, storage=self.storage.kind)
+                    max_batch=MAX_BATCH, max_seed=MAX_SEED, storage=self.storage.kind,
+                    categories=list(self.controls.categories.categories), shape_range=SHAPE_RANGE,
+                    shape_units={name: dict(size=size, unit=unit) for name, (size, unit) in self.controls.shape.units().items()})
 
     def decode(self, latents # (B, D) or (D,) latents, already checked
               )->np.ndarray: # (B, n_samples) float32 audio

@@ -1,0 +1,100 @@
+"The named controls over HTTP: categories and blends, shape attributes, style transfer (tiny model, controls fitted once)."
+import json
+
+import numpy as np
+import pytest
+
+
+def sidecar(client, item:dict)->dict:
+    "The sidecar JSON of a response item."
+    response = client.get(item["metadataUrl"])
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def detail(response)->str:
+    "The error body as one string (FastAPI's 422 lists errors; our own errors are a message)."
+    return json.dumps(response.json()["detail"])
+
+
+def test_random_in_a_category_is_reproducible_and_recorded(client):
+    first = client.post("/api/random", json={"seed": 5, "category": "808"})
+    assert first.status_code == 200, first.text
+    again = client.post("/api/random", json={"seed": 5, "category": "808"}).json()
+    plain = client.post("/api/random", json={"seed": 5}).json()
+    assert again["wavUrl"] == first.json()["wavUrl"] and again["seed"] == 5
+    assert plain["latent_used"] != again["latent_used"]          # a category is another prior
+    assert sidecar(client, again)["category"] == {"808": 1.0}
+
+
+def test_blend_weights_are_normalised(client):
+    a = client.post("/api/random", json={"seed": 9, "category_weights": {"808": 0.7, "distorted": 0.3}}).json()
+    b = client.post("/api/random", json={"seed": 9, "category_weights": {"808": 7, "distorted": 3}}).json()
+    assert a["wavUrl"] == b["wavUrl"]
+    assert sidecar(client, a)["category"] == {"808": 0.7, "distorted": 0.3}
+
+
+def test_attributes_move_the_latent_as_the_shape_controls_say(client):
+    start = client.post("/api/random", json={"seed": 3}).json()["latent_used"]
+    response = client.post("/api/generate", json={"latent_vector": start, "attributes": {"pitch": -1.0, "sub": 0.5}})
+    assert response.status_code == 200, response.text
+    shape = client.app.state.service.controls.shape
+    np.testing.assert_array_equal(np.float32(response.json()["latent_used"]), shape.apply(start, {"pitch": -1.0, "sub": 0.5}))
+    assert sidecar(client, response.json())["attributes"] == {"pitch": -1.0, "sub": 0.5}
+    random_shaped = client.post("/api/random", json={"seed": 3, "attributes": {"decay": 2}}).json()
+    np.testing.assert_array_equal(np.float32(random_shaped["latent_used"]), shape.apply(start, {"decay": 2}))
+
+
+def test_variations_lean_towards_a_category(client):
+    start = client.post("/api/random", json={"seed": 4}).json()["latent_used"]
+    same = client.post("/api/variations", json={"latent_vector": start, "n": 3, "intensity": 0.0, "seed": 1, "category": "acoustic"})
+    assert same.status_code == 200, same.text
+    assert [item["latent_used"] for item in same.json()["items"]] == [start] * 3
+    full = client.post("/api/variations", json={"latent_vector": start, "n": 3, "intensity": 1.0, "seed": 1,
+                                                "category": "acoustic"}).json()
+    drawn, _ = client.app.state.service.controls.categories.sample(3, "acoustic", 1)
+    np.testing.assert_allclose(np.float32([item["latent_used"] for item in full["items"]]), drawn, atol=1e-6)
+
+
+def test_style_transfer(client):
+    a = client.post("/api/random", json={"seed": 11, "category": "808"}).json()["latent_used"]
+    b = client.post("/api/random", json={"seed": 12, "category": "acoustic"}).json()["latent_used"]
+    response = client.post("/api/style-transfer", json={"body_latent": a, "character_latent": b, "strength": 1.0})
+    assert response.status_code == 200, response.text
+    recorded = sidecar(client, response.json())["style_transfer"]
+    assert recorded == {"body_latent": a, "character_latent": b, "strength": 1.0}
+    unchanged = client.post("/api/style-transfer", json={"body_latent": a, "character_latent": b, "strength": 0.0}).json()
+    assert unchanged["latent_used"] == b      # strength 0: kick B is already its own target
+
+
+def test_model_info_lists_the_controls(client):
+    info = client.get("/api/model").json()
+    assert info["categories"] == ["808", "acoustic", "electronic", "distorted"]
+    assert info["shape_range"] == 3.0
+    assert set(info["shape_units"]) == {"pitch", "decay", "punch", "brightness", "sub"}
+    assert info["shape_units"]["pitch"]["unit"] == "semitones" and info["shape_units"]["pitch"]["size"] > 0
+
+
+@pytest.mark.parametrize("path, body, expected", [
+    ("/api/random", {"category": "trap"}, "category"),
+    ("/api/random", {"category": "808", "category_weights": {"808": 1}}, "either category or category_weights"),
+    ("/api/random", {"category_weights": {"808": 0, "distorted": 0}}, "at least one weight > 0"),
+    ("/api/random", {"category_weights": {"808": -1}}, "category_weights"),
+    ("/api/random", {"category_weights": {"techno": 1}}, "category_weights"),
+    ("/api/random", {"attributes": {"pitch": 3.5}}, "pitch"),
+    ("/api/random", {"attributes": {"loudness": 1}}, "loudness"),
+    ("/api/random", {"attributes": {"decay": "long"}}, "decay"),
+    ("/api/variations", {"latent_vector": [0.0] * 8, "category": "clap"}, "category"),
+    ("/api/style-transfer", {"body_latent": [0.0] * 8, "character_latent": [0.0] * 8, "strength": 2}, "strength"),
+    ("/api/style-transfer", {"body_latent": [0.0] * 8}, "character_latent"),
+])
+def test_bad_controls_are_422_naming_the_field(client, path, body, expected):
+    response = client.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert expected in detail(response)
+
+
+def test_style_transfer_wrong_latent_size_is_422(client):
+    dim = client.get("/api/model").json()["latent_dim"]
+    response = client.post("/api/style-transfer", json={"body_latent": [0.0] * (dim + 1), "character_latent": [0.0] * dim})
+    assert response.status_code == 422 and "body_latent must have exactly" in detail(response)
