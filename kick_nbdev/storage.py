@@ -13,7 +13,8 @@ import soundfile as sf
 
 AUDIO_FORMATS = ("wav", "flac")  # file formats the library writes
 BIT_DEPTHS = (16, 24)            # PCM sample widths, bits
-CONTENT_TYPES = {"wav": "audio/wav", "flac": "audio/flac", "json": "application/json"}  # by file extension
+CONTENT_TYPES = {"wav": "audio/wav", "flac": "audio/flac", "json": "application/json",  # by file extension
+                 "zip": "application/zip"}  # sample packs (19_pack)
 
 def quantize(audio:np.ndarray, # (T,) float samples, nominally in [-1, 1]
              bit_depth:int=16  # PCM sample width, bits (16 or 24)
