@@ -2,6 +2,7 @@
 
 Prints the median of repeated runs and the real-time factor (audio duration / compute time).
 Uses the shipped checkpoint for its decoder and an untrained model of the other decoder (same architecture and cost).
+Last, the shipped model's batch of 64 with denormal flushing off and on, alternated in one run (the API turns it on).
 Run: .venv/bin/python benchmarks/decode_latency.py [--repeats 20]
 """
 import argparse, time
@@ -32,6 +33,16 @@ def main():
             ms = median_ms(lambda: m.decode(z), args.repeats if batch == 1 else max(5, args.repeats // 4))
             print(f"{decoder:5s} batch {batch:3d}: {ms:8.2f} ms median  ({ms / batch:6.2f} ms/kick, "
                   f"{batch * dur_s / (ms / 1000):7.0f}x real time)")
+    if shipped is not None:
+        z, times = shipped.sample(64, seed=0), {False: [], True: []}
+        for _ in range(max(5, args.repeats // 4)):
+            for flush in (False, True):
+                torch.set_flush_denormal(flush)
+                times[flush].append(median_ms(lambda: shipped.decode(z), 1))
+        torch.set_flush_denormal(False)
+        off, on = (float(np.median(times[f])) for f in (False, True))
+        print(f"shipped batch 64, flush denormals off {off:.1f} ms / on {on:.1f} ms: {off / on:.2f}x faster with it "
+              f"({64 * shipped.n_samples / shipped.sample_rate / (on / 1000):.0f}x real time)")
 
 if __name__ == "__main__":
     main()
