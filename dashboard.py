@@ -12,11 +12,14 @@ It is a thin layer over the library, used in-process: `kick_nbdev.latent` for sa
 variations and slider ranges; `kick_nbdev.service.KickService` for decoding (one batch per operation, thread-safe)
 and for the stored, recallable files behind the download buttons; `kick_nbdev.fx` for the post-processing chain (FX
 tab: the decoded audio of each kick is kept, so moving an FX control re-processes it without decoding again);
-`kick_nbdev.viz` for the spectrogram, the waveform strips and the PCA map. Sound is played by the browser's Web Audio
-API (`KickPlayer`): each kick arrives as WAV bytes, is decoded once into an `AudioBuffer`, and replays instantly
-without a server round trip.
+`kick_nbdev.viz` for the spectrogram, the waveform strips and the PCA map. The model's controls (`service.controls`:
+16_categories' category prior, 15_shape's shape directions) give the latents of category / blend kicks and of the Shape
+sliders, so live moves decode through `service.decode` and store nothing; style transfer (17_style) goes through the
+service, and sample packs (19_pack) are built in a background thread with a progress bar. Sound is played by the
+browser's Web Audio API (`KickPlayer`): each kick arrives as WAV bytes, is decoded once into an `AudioBuffer`, and
+replays instantly without a server round trip.
 """
-import base64, functools, io, json, logging, math, tempfile, time
+import base64, functools, io, json, logging, math, tempfile, threading, time
 from collections import OrderedDict
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
@@ -30,13 +33,17 @@ from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, HoverTool, Lin
 from bokeh.palettes import Category10_10, Magma256
 from bokeh.plotting import figure
 from panel.custom import JSComponent
+from panel.io.state import set_curdoc
 from panel.theme import Fast
 
-from kick_nbdev.fx import FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
+from kick_nbdev.categories import category_weights
+from kick_nbdev.fx import FX_PRESETS, NOTE_NAMES, FxSettings, apply_fx, hz_to_note
 from kick_nbdev.latent import INTERPOLATION_MODES, MAX_ABS_LATENT, MAX_SEED, check_latent, interpolate, new_seed, slider_ranges, \
     nearest_corpus_kicks, variations, walk
 from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
-from kick_nbdev.service import MAX_BATCH, KickService, fx_catalog, latent_to_list
+from kick_nbdev.pack import PACK_SIZES, POOL_FACTOR, Pack, make_pack
+from kick_nbdev.service import MAX_BATCH, KickService, _category_recall, fx_catalog, latent_to_list
+from kick_nbdev.shape import SHAPE_RANGE, shape_descriptors
 from kick_nbdev.storage import StorageUnavailable, encode_audio
 from kick_nbdev.viz import LatentMap, log_spectrogram, minmax_envelope
 
@@ -60,6 +67,12 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # largest upload accepted, bytes (the API's
 FX_CACHE_SIZE = 16            # (kick, FX settings) -> processed audio entries kept per session
 FX_SLIDER_STEPS = 200         # an FX slider moves in steps of at least its range / this, rounded down to a power of 10
 NO_PRESET = "custom"          # the preset selector's entry for settings that are no preset's
+ANY_CATEGORY, BLEND = "any", "blend"  # the category picker's entries besides the categories themselves
+DEFAULT_BLEND_PCT = {"808": 70, "distorted": 30}  # the blend sliders' start (the producers' example), % per category
+PACK_DEFAULT_SIZE = 16        # kicks in a pack unless the producer asks for another number
+NO_FX, CURRENT_FX = "none", "current FX settings"  # the pack FX selector's entries besides the presets
+SHAPE_UNIT_TEXT = {"pitch": "{:.1f} semitones", "decay": "×{:.2f} in decay time", "punch": "{:.1f} dB of transient over body",
+                   "brightness": "×{:.2f} in spectral centroid", "sub": "{:.1f} dB of sub (< 60 Hz) energy share"}
 
 @dataclass(frozen=True, eq=False)  # identity equality: kicks hold arrays
 class Kick:
@@ -69,6 +82,8 @@ class Kick:
     label:str                          # what the history list says, e.g. "random · seed 123"
     seed:int|None = None               # prior seed that reproduces it (random kicks only)
     original:np.ndarray|None = field(default=None, repr=False)  # (n_samples,) the preprocessed upload it reconstructs
+    made:dict|None = None              # how its latent was made beyond `seed`, as recall data records it (`KickService.render`):
+                                       # category, attributes (Shape sliders), style_transfer
 
 def wav_base64(audio:np.ndarray, # (T,) float samples in [-1, 1]
                sample_rate:int   # Hz
@@ -76,13 +91,25 @@ def wav_base64(audio:np.ndarray, # (T,) float samples in [-1, 1]
     "The kick as base64 WAV text, the form the browser player decodes."
     return base64.b64encode(encode_audio(audio, sample_rate, "wav", 16)).decode("ascii")
 
-def pitch_text(audio:np.ndarray # (n_samples,) a uniform kick at 44.1 kHz
-              )->str:            # e.g. "F1 +12 ct · 44.0 Hz", or "no clear pitch"
+def pitch_text(hz:float # the ringing pitch of a kick's body (`shape_descriptors`' pitch_hz), Hz; nan if it has none
+              )->str:     # e.g. "F1 +12 ct · 44.0 Hz", or "no clear pitch"
     "The note a kick's body rings at (producers tune kicks to the track's key)."
-    try: hz = ringing_pitch_hz(audio)
-    except ValueError: return "no clear pitch"
+    if not np.isfinite(hz): return "no clear pitch"
     note, cents = hz_to_note(hz)
     return f"{note} {cents:+.0f} ct · {hz:.1f} Hz"
+
+def descriptor_table(now:dict,  # `shape_descriptors` of the kick heard now (one kick: name -> (1,) array)
+                     start:dict # the same of the Shape panel's starting kick
+                    )->str:     # a Markdown table: each descriptor now and its change from the start, in slider units
+    "What the Shape sliders moved, measured on the audio: pitch, decay, punch, brightness and sub, now and since the start."
+    v, w = ({k: float(a[0]) for k, a in d.items()} for d in (now, start))
+    text = lambda value, spec: spec.format(value) if np.isfinite(value) else "–"   # nan: silent, or no ringing body
+    rows = [("pitch", pitch_text(v["pitch_hz"]), text(12 * np.log2(v["pitch_hz"] / w["pitch_hz"]), "{:+.1f} st")),
+            ("decay", text(v["decay_ms"], "{:.0f} ms"), text(v["decay_ms"] / w["decay_ms"], "×{:.2f}")),
+            ("punch", text(v["punch_db"], "{:.1f} dB"), text(v["punch_db"] - w["punch_db"], "{:+.1f} dB")),
+            ("brightness", text(v["brightness_hz"], "{:.0f} Hz"), text(v["brightness_hz"] / w["brightness_hz"], "×{:.2f}")),
+            ("sub", text(v["sub_db"], "{:.1f} dB"), text(v["sub_db"] - w["sub_db"], "{:+.1f} dB"))]
+    return "| | heard | since the start |\n|:--|--:|--:|\n" + "\n".join(f"| {n} | {a} | {b} |" for n, a, b in rows)
 
 class KickPlayer(JSComponent):
     """Web Audio playback. Each new `wav` is decoded once with `AudioContext.decodeAudioData` into an `AudioBuffer`
@@ -279,6 +306,7 @@ class KickDashboard(pn.viewable.Viewer):
     interpolation = param.List(default=[], doc="the kicks of the last interpolation, in path order")
     walk_kicks = param.List(default=[], doc="the kicks of the last walk, in path order")
     variation_kicks = param.List(default=[], doc="the last row of variations")
+    pack = param.ClassSelector(class_=Pack, doc="the last sample pack made")
     last_error = param.String(default="", doc="the last message shown as an error notification")
 
     def __init__(self, service:KickService, # the generation service (model + storage), shared with the API
@@ -288,12 +316,19 @@ class KickDashboard(pn.viewable.Viewer):
         super().__init__(**params)
         self.show_api_link, self._page = show_api_link, None
         self.service, self.model = service, service.model
+        self.controls = service.controls  # category prior + shape directions, from the model's controls file (once per process)
         m = self.model
         self.lo, self.hi = slider_ranges(m)
         self.map = LatentMap.fit(m.corpus_latents, m.latent_mean, m.latent_std)
         self._syncing = False             # True while the code (not the user) moves widgets
         self._slider_throttle = Throttle(self._render_slider)  # latent sliders being dragged
         self._fx_throttle = Throttle(self._render_fx)          # FX controls being dragged
+        self._shape_throttle = Throttle(self._render_shape)    # Shape sliders being dragged
+        self._shape_base = None           # the Kick the Shape sliders move (the kick shown when they were last at 0)
+        self._shape_kick = None           # the kick the Shape sliders made last, while it is current
+        self._descriptors = OrderedDict() # (kick, astuple(FxSettings) or None) -> shape_descriptors of what is heard, LRU
+        self._pack_zip = b""              # the last pack as a zip file
+        self._pack_thread = None          # the thread building a pack
         self._fx_cache = OrderedDict()    # (kick, original?, astuple(FxSettings)) -> processed audio, LRU
         self._slider_kick = None          # the last kick made by the sliders (its views leave the sliders alone)
         self._variation = None            # (anchor Kick, direction seed) of the variation control
@@ -349,6 +384,12 @@ class KickDashboard(pn.viewable.Viewer):
         self.bpm = w.IntSlider(label="Tempo (BPM)", start=60, end=200, value=120, width=180)
         self.play_sequence_button = w.Button(label="▶ Play the steps in time")
         self.play_sequence_button.on_click(lambda e: self.play_sequence(self.interpolation, "interpolation"))
+        self.style_strength = w.FloatSlider(label="Strength (0 = the character kick, 1 = the other's pitch and decay)",
+                                            start=0.0, end=1.0, step=0.05, value=1.0, width=380)
+        self.style_ab_button = w.Button(label="Body of A + character of B", color="primary")
+        self.style_ab_button.on_click(lambda e: self.transfer_style("A"))
+        self.style_ba_button = w.Button(label="Body of B + character of A")
+        self.style_ba_button.on_click(lambda e: self.transfer_style("B"))
 
         self.walk_steps = w.IntSlider(label="Walk steps", start=4, end=min(32, MAX_BATCH), value=16, width=180)
         self.walk_step_size = w.FloatSlider(label="Step size (× each range)", start=0.01, end=0.2, step=0.01, value=0.05, width=180)
@@ -367,7 +408,52 @@ class KickDashboard(pn.viewable.Viewer):
         self.spec_choice = w.RadioButtonGroup(options={"Spectrogram of A": "A", "of B": "B"}, value="A", width=210, align="center")
         self.spec_choice.param.watch(lambda e: self._in_document(self._draw_spectrogram), "value")
         self.pitch_info = pn.pane.Markdown(sizing_mode="stretch_width", margin=(0, 10))
+        self._build_category_widgets()
+        self._build_shape_widgets()
+        self._build_pack_widgets()
         self._build_fx_widgets()
+
+    def _build_category_widgets(self):
+        "The category picker of Random mode: any kick, one category, or a blend with a weight per category."
+        w, categories = pn.widgets, self.controls.categories.categories
+        self.category_choice = w.RadioButtonGroup(label="Category", options=[ANY_CATEGORY, *categories, BLEND], value=ANY_CATEGORY,
+                                                  color="primary", button_style="outline")
+        self.blend_sliders = {c: w.IntSlider(label=f"{c} (%)", start=0, end=100, step=5, value=DEFAULT_BLEND_PCT.get(c, 0),
+                                             sizing_mode="stretch_width") for c in categories}
+        self.blend_row = pn.Row(*self.blend_sliders.values(), visible=False, sizing_mode="stretch_width")
+        self.category_choice.param.watch(lambda e: setattr(self.blend_row, "visible", e.new == BLEND), "value")
+
+    def _build_shape_widgets(self):
+        "The Shape panel: one slider per named shape attribute (15_shape), each unit explained by the fitted model's spread."
+        w = pn.widgets
+        self.shape_sliders, self.shape_tips = {}, {}
+        for name, (size, _) in self.controls.shape.units().items():
+            self.shape_sliders[name] = s = ImmediateSlider(label=name, start=-SHAPE_RANGE, end=SHAPE_RANGE, step=0.1, value=0.0,
+                                                           format="+0.0", sizing_mode="stretch_width")
+            s.param.watch(self._on_shape, "value")
+            s.param.watch(self._on_shape_release, "value_throttled")
+            self.shape_tips[name] = (f"1.0 on this slider = {SHAPE_UNIT_TEXT[name].format(size)}: one standard deviation "
+                                     f"of {name} over this model's kicks. The other four attributes move as little as the "
+                                     "model allows.")
+        self.shape_reset_button = w.Button(label="↺ Back to the start")
+        self.shape_reset_button.on_click(lambda e: self.reset_shape())
+        self.shape_keep_button = w.Button(label="Keep: start from here")
+        self.shape_keep_button.on_click(lambda e: self.keep_shape())
+        self.shape_info = pn.pane.Markdown(sizing_mode="stretch_width")
+
+    def _build_pack_widgets(self):
+        "The Make pack card: size, key, FX, a progress bar, then the zip to download."
+        w = pn.widgets
+        self.pack_size = w.IntSlider(label="Kicks", start=PACK_SIZES[0], end=PACK_SIZES[1], value=PACK_DEFAULT_SIZE, width=220)
+        self.pack_key = w.Select(label="Key (tune every kick)", options=["off", *NOTE_NAMES], value="off", width=150)
+        self.pack_fx = w.Select(label="FX", options=[NO_FX, *FX_PRESETS, CURRENT_FX], value=NO_FX, width=180)
+        self.pack_button = w.Button(label="Make pack", color="primary", align="end")
+        self.pack_button.on_click(lambda e: self.start_pack())
+        self.pack_progress = pn.indicators.Progress(value=0, max=100, visible=False,
+                                                    sizing_mode="stretch_width", bar_color="success")
+        self.pack_download = w.FileDownload(callback=lambda: io.BytesIO(self._pack_zip), filename="kick_pack.zip",
+                                            label="⬇ Pack (zip)", color="success", visible=False, width=220)
+        self.pack_summary = pn.pane.Markdown(sizing_mode="stretch_width")
 
     def _build_fx_widgets(self):
         "The FX tab's controls, built from `fx_catalog()` (the same bounds, units and meanings as GET /api/fx)."
@@ -467,25 +553,47 @@ class KickDashboard(pn.viewable.Viewer):
             pn.Row(pn.pane.Bokeh(self.wave_fig, sizing_mode="stretch_width"),
                    pn.pane.Bokeh(self.spec_fig, sizing_mode="stretch_width"), sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
+        pack_card = pn.Card(
+            pn.pane.Markdown("A cohesive, varied pack from the category picked above: the kicks farthest apart among "
+                             f"{POOL_FACTOR} candidates each, ordered by pitch, with a manifest (CSV + JSON) of their note, "
+                             "decay and loudness. A key tunes every kick to that pitch class (kicks that will not tune are "
+                             "replaced)."),
+            pn.Row(self.pack_size, self.pack_key, self.pack_fx, self.pack_button),
+            self.pack_progress, pn.Row(self.pack_download, self.pack_summary, sizing_mode="stretch_width"),
+            title="Sample pack", collapsed=False, sizing_mode="stretch_width")
         random_tab = pn.Column(
+            pn.Row(pn.pane.Markdown("**Category**", align="center"), self.category_choice),
+            self.blend_row,
             pn.Row(self.random_button, self.seed_input, sizing_mode="stretch_width"),
             pn.pane.Markdown("**Variations** of the last random / recalled / picked kick: one in a direction you move "
                              "along with the intensity slider (a new direction with the button), or a row of them to "
                              "choose from."),
             pn.Row(self.intensity, self.direction_button, self.variations_button, self.play_variations_button,
                    sizing_mode="stretch_width"),
-            pn.pane.Bokeh(self.variation_strips.fig, sizing_mode="stretch_width"), name="Random")
+            pn.pane.Bokeh(self.variation_strips.fig, sizing_mode="stretch_width"), pack_card, name="Random")
+        shape_card = pn.Card(
+            pn.pane.Markdown(f"Named directions, ±{SHAPE_RANGE:g} standard deviations of each attribute over this model's "
+                             "kicks, from the kick you started on (a new kick starts again at 0)."),
+            *[pn.Row(slider, pn.widgets.TooltipIcon(value=self.shape_tips[name], align="center"), sizing_mode="stretch_width")
+              for name, slider in self.shape_sliders.items()],
+            pn.Row(self.shape_reset_button, self.shape_keep_button), self.shape_info,
+            title="Shape", collapsible=False, width=380)
         control_tab = pn.Column(
-            pn.pane.Markdown("One slider per latent dimension, each spanning the training corpus's mean ± 3 std. "
-                             "The kick follows while you drag."),
-            pn.GridBox(*self.sliders, ncols=2, sizing_mode="stretch_width"),
-            pn.Row(self.reset_button, self.dim_select, self.randomize_dim_button),
+            pn.Row(pn.Column(
+                pn.pane.Markdown("One slider per latent dimension, each spanning the training corpus's mean ± 3 std. "
+                                 "The kick follows while you drag."),
+                pn.GridBox(*self.sliders, ncols=2, sizing_mode="stretch_width"),
+                pn.Row(self.reset_button, self.dim_select, self.randomize_dim_button), sizing_mode="stretch_width"),
+                shape_card, sizing_mode="stretch_width"),
             self.latent_json, pn.Row(self.copy_button, self.paste_button), name="Control Panel")
         interp_tab = pn.Column(
             pn.Row(self.a_select, self.b_select, sizing_mode="stretch_width"),
             pn.Row(self.steps_slider, self.mode_select, self.morph_button),
             pn.pane.Bokeh(self.interp_strips.fig, sizing_mode="stretch_width"),
-            pn.Row(self.bpm, self.play_sequence_button), name="Interpolate")
+            pn.Row(self.bpm, self.play_sequence_button),
+            pn.pane.Markdown("**Style transfer**: the body (pitch and decay) of one kick with the character (click, tone, "
+                             "everything else) of the other."),
+            pn.Row(self.style_strength, self.style_ab_button, self.style_ba_button), name="Interpolate")
         corpus_note = (f"{len(m.corpus_latents)} corpus kicks, coloured by category; ◆ = kicks made in this session. "
                        "Axes: the two principal directions of the corpus's standardised latents (a linear map, so any "
                        "point decodes back to a latent)." if len(m.corpus_latents) >= 3 else
@@ -518,9 +626,9 @@ class KickDashboard(pn.viewable.Viewer):
     def _decode(self, latents:np.ndarray)->np.ndarray: # (B, D) -> (B, n_samples)
         return self.service.decode(np.atleast_2d(np.asarray(latents, np.float32)))
 
-    def _make(self, z, label:str, seed=None)->Kick:
+    def _make(self, z, label:str, seed=None, made=None)->Kick:
         z = check_latent(z, self.model.latent_dim)
-        return Kick(z, self._decode(z)[0], label, seed)
+        return Kick(z, self._decode(z)[0], label, seed, made=made)
 
     def _reference(self, kick:Kick)->tuple: # (audio, label) of the B side of the A/B comparison
         if kick.original is not None: return self.heard(kick, original=True), "original upload"  # through the same FX
@@ -555,10 +663,17 @@ class KickDashboard(pn.viewable.Viewer):
             self.wave_source.data.update(a=audio, b=np.asarray(ref_audio, np.float32))
             self.wave_fig.title.text = f"Waveform (A = current, B = {ref_label})"
             self._draw_spectrogram()
-            self.pitch_info.object = f"Pitch **{pitch_text(audio)}**" + (" (after FX)" if self.fx_settings() else "")
+            if kick is not self._shape_kick: self.rebase_shape(kick)  # a kick the Shape sliders did not make: they start again
+            self._draw_measurements()
             x, y = self.map.project(kick.latent)[0]
             self.current_source.data = dict(x=[x], y=[y])
             self._sync_widgets(kick)
+
+    def _draw_measurements(self):
+        "The pitch (sidebar) and the Shape panel's descriptors of the current kick as heard."
+        measured = self.descriptors(self.kick)
+        self.pitch_info.object = f"Pitch **{pitch_text(measured['pitch_hz'][0])}**" + (" (after FX)" if self.fx_settings() else "")
+        self.shape_info.object = descriptor_table(measured, self.descriptors(self._shape_base))
 
     def _draw_spectrogram(self):
         "The spectrogram of A or B, as the A/B switch says."
@@ -599,8 +714,9 @@ class KickDashboard(pn.viewable.Viewer):
         finally: self._syncing = False
 
     @staticmethod
-    def _file_stem(kick:Kick)->str:
-        return f"kick_seed{kick.seed}" if kick.seed is not None else "kick_" + format(abs(hash(kick.latent.tobytes())) % 16**8, "08x")
+    def _file_stem(kick:Kick)->str:  # until a download names the file by its content
+        if kick.seed is not None and not kick.made: return f"kick_seed{kick.seed}"
+        return "kick_" + format(abs(hash(kick.latent.tobytes())) % 16**8, "08x")
 
     def notify_error(self, message:str):
         "Show `message` as an error notification (and keep it in `last_error`)."
@@ -609,21 +725,55 @@ class KickDashboard(pn.viewable.Viewer):
         if pn.state.notifications is not None: pn.state.notifications.error(message, duration=8000)
 
     # ----------------------------------------------------------------------------------- random + variations
+    def category(self)->str|dict|None: # None: any kick; a category name; or {name: weight} of a blend
+        "What the category picker asks for, in the form `KickService.random(category=...)` takes."
+        choice = self.category_choice.value
+        if choice == ANY_CATEGORY: return None
+        if choice != BLEND: return choice
+        weights = {c: s.value / 100 for c, s in self.blend_sliders.items() if s.value > 0}
+        if not weights: raise ValueError("the blend needs at least one category above 0 %")
+        return weights
+
+    def category_text(self, category)->str: # e.g. "808" or "70 % 808 + 30 % distorted" (largest first)
+        "How labels name a category or blend (weights normalised, as the prior uses them)."
+        if isinstance(category, str): return category
+        weights = category_weights(category, self.controls.categories.categories)
+        order = sorted(((w, c) for c, w in zip(self.controls.categories.categories, weights) if w > 0), reverse=True)
+        return " + ".join(f"{round(100 * w)} % {c}" for w, c in order)
+
     def random_kick(self, seed:int|None=None):
-        "A new kick from the prior (a fresh seed unless `seed` is given)."
+        "A new kick from the prior, or from the picked category's (a fresh seed unless `seed` is given): `/api/random`'s kick."
         seed = new_seed() if seed is None else int(seed)
         if not 0 <= seed <= MAX_SEED: return self.notify_error(f"seed must be an integer in [0, {MAX_SEED}], got {seed}")
-        kick = self._make(self.model.sample(1, seed=seed)[0], f"random · seed {seed}", seed)
+        try: category = self.category()
+        except ValueError as e: return self.notify_error(str(e))
+        if category is None: kick = self._make(self.model.sample(1, seed=seed)[0], f"random · seed {seed}", seed)
+        else: kick = self._make(self.controls.categories.sample(1, category, seed)[0][0],
+                                f"random {self.category_text(category)} · seed {seed}", seed,
+                                made=dict(category=_category_recall(category)))
         self._variation = (kick, new_seed())
         self.show(kick)
+
+    def _near(self, z:np.ndarray, # (D,) the kick to vary
+              n:int, seed:int     # number of variations; seed of their directions (or of the category kicks they lean to)
+             )->tuple:            # ((n, D) latents, label suffix, `made` of the variations)
+        """Variations at the intensity slider's value, by `KickService.variations`' maths: random directions, or, with a
+        category picked, `intensity` of the way from `z` to kicks drawn from that category's prior."""
+        intensity, category = self.intensity.value, self.category()
+        if category is None: near, towards, made = variations(z, n, intensity, self.model.latent_std, seed), "", None
+        else:
+            near = z + intensity * (self.controls.categories.sample(n, category, seed)[0] - z)
+            towards, made = f" → {self.category_text(category)}", dict(category=_category_recall(category))
+        return np.clip(near, -MAX_ABS_LATENT, MAX_ABS_LATENT).astype(np.float32), towards, made
 
     def vary(self, new_direction:bool=False):
         "The variation of the anchor kick at the current intensity (in a new direction when asked)."
         anchor, direction = self._variation or (self.kick, new_seed())
         if new_direction: direction = new_seed()
         self._variation = (anchor, direction)
-        z = variations(anchor.latent, 1, self.intensity.value, self.model.latent_std, seed=direction)[0]
-        self.show(self._make(np.clip(z, -MAX_ABS_LATENT, MAX_ABS_LATENT), self._variation_label(anchor)))
+        try: near, towards, made = self._near(anchor.latent, 1, direction)
+        except ValueError as e: return self.notify_error(str(e))
+        self.show(self._make(near[0], self._variation_label(anchor) + towards, made=made))
 
     def _variation_label(self, anchor:Kick, i:int|None=None)->str:
         return f"{anchor.label.split(' ~ ')[0]} ~ var{'' if i is None else f' {i + 1}'} @{self.intensity.value:.2f}"
@@ -631,9 +781,10 @@ class KickDashboard(pn.viewable.Viewer):
     def make_variations(self, n:int=None): # number of kicks; N_VARIATIONS by default
         "A row of `n` kicks around the current one at the variation intensity, decoded in one batch."
         n = n or N_VARIATIONS
-        near = variations(self.kick.latent, n, self.intensity.value, self.model.latent_std, seed=new_seed())
-        near = np.clip(near, -MAX_ABS_LATENT, MAX_ABS_LATENT)
-        self.variation_kicks = [Kick(z, y, self._variation_label(self.kick, i)) for i, (z, y) in enumerate(zip(near, self._decode(near)))]
+        try: near, towards, made = self._near(self.kick.latent, n, new_seed())
+        except ValueError as e: return self.notify_error(str(e))
+        self.variation_kicks = [Kick(z, y, self._variation_label(self.kick, i) + towards, made=made)
+                                for i, (z, y) in enumerate(zip(near, self._decode(near)))]
         self._in_document(functools.partial(self.variation_strips.draw, np.stack([self.heard(k) for k in self.variation_kicks]),
                                             [str(i + 1) for i in range(n)]))
 
@@ -690,6 +841,61 @@ class KickDashboard(pn.viewable.Viewer):
         except (ValueError, TypeError) as e: return self.notify_error(f"cannot use that JSON: {e}")
         self.set_latent(z, "pasted latent")
 
+    # ------------------------------------------------------------------------------------------------- shape
+    def shape_values(self)->dict: # Shape slider name -> value, the sliders away from 0
+        "What the Shape sliders ask for, in the form `ShapeControls.apply` (and the API's `attributes`) takes."
+        return {name: round(float(s.value), 2) for name, s in self.shape_sliders.items() if round(s.value, 2) != 0}  # steps of 0.1
+
+    def rebase_shape(self, kick:Kick):
+        "Make `kick` the one the Shape sliders move, and put them back to 0."
+        self._shape_base, self._shape_kick = kick, None
+        self._syncing = True
+        try:
+            for s in self.shape_sliders.values(): s.value = 0.0
+        finally: self._syncing = False
+
+    def keep_shape(self):
+        "Start the Shape sliders again from the kick heard now (to move further than ±SHAPE_RANGE, or from a new place)."
+        self.rebase_shape(self.kick)
+        self._draw_measurements()
+
+    def reset_shape(self):
+        "Back to the kick the Shape sliders started from."
+        base = self._shape_base
+        self.show(base, commit=all(k is not base for k in self.history))
+
+    def _on_shape(self, event):
+        if not self._syncing: self._shape_throttle.request()
+
+    def _render_shape(self):
+        """The starting kick moved by the Shape sliders (`ShapeControls.apply`). A start drawn from the prior keeps its seed
+        and category: the result is `/api/random` with these `attributes`; any other is `/api/generate` with them."""
+        base, values = self._shape_base, self.shape_values()
+        if not values: return self.show(base, commit=False)
+        z = self.controls.shape.apply(base.latent, values)
+        moved = ", ".join(f"{name} {value:+.1f}" for name, value in values.items())
+        drawn = base.seed is not None and "attributes" not in (base.made or {})
+        seed, made = (base.seed, {**(base.made or {}), "attributes": values}) if drawn else (None, {"attributes": values})
+        kick = self._make(z, f"{base.label} · shape {moved}", seed, made=made)
+        self._shape_kick, self._variation = kick, (kick, new_seed())  # marked before it is shown: its views keep the sliders
+        self.show(kick, commit=False)
+
+    def _on_shape_release(self, event):
+        if self._syncing: return
+        self._shape_throttle.flush()
+        if self.kick is not self._shape_base:  # the dragged-to kick enters the history (the start is there already)
+            self._in_document(functools.partial(self._commit, self.kick))
+
+    def descriptors(self, kick:Kick)->dict: # `shape_descriptors` of what is heard of `kick` (through the FX chain)
+        "The measured pitch, decay, punch, brightness and sub of `kick` as heard, once per (kick, FX settings)."
+        settings = self.fx_settings()
+        key = (kick, None if settings is None else astuple(settings))
+        if key not in self._descriptors:
+            self._descriptors[key] = shape_descriptors(self.heard(kick))
+            while len(self._descriptors) > FX_CACHE_SIZE: self._descriptors.popitem(last=False)
+        self._descriptors.move_to_end(key)
+        return self._descriptors[key]
+
     # ------------------------------------------------------------------------------------------ interpolation
     def _refresh_endpoints(self):
         "The choices for kicks A and B: current, random, this session's history, the corpus."
@@ -743,6 +949,91 @@ class KickDashboard(pn.viewable.Viewer):
         elif self._sequence_kind == "variation": self.variation_strips.highlight(i)
         elif self._sequence_kind == "walk" and 0 <= i < len(self.walk_kicks):
             self.show(self.walk_kicks[i], commit=(i == len(self.walk_kicks) - 1))
+
+    def transfer_style(self, body:str="A",        # "A": the body of kick A with the character of B; "B": the mirror
+                       strength:float|None=None): # 0 = the character kick .. 1 = the body kick's pitch and decay; None: slider
+        "Style transfer between the A and B kicks (`KickService.style_transfer`, 17_style); the result becomes current."
+        strength = self.style_strength.value if strength is None else float(strength)
+        a, b = self.endpoint_latent(self.a_select.value), self.endpoint_latent(self.b_select.value)
+        (body_z, character_z), other = ((a, b), "B") if body == "A" else ((b, a), "A")
+        try: stored = self.service.style_transfer(body_z, character_z, strength)  # stores it: a click, not a drag
+        except (ValueError, StorageUnavailable) as e: return self.notify_error(f"style transfer: {e}")
+        made = dict(style_transfer=dict(body_latent=latent_to_list(body_z), character_latent=latent_to_list(character_z),
+                                        strength=strength))  # as the service records it: a download finds the stored file
+        kick = self._make(stored.latent, f"{body} body + {other} character · strength {strength:.2f}", made=made)
+        self._variation = (kick, new_seed())
+        self.show(kick)
+
+    # ----------------------------------------------------------------------------------------------------- pack
+    def pack_settings(self)->dict: # make_pack's category-free arguments: fx (settings, a preset name or None) and key
+        "The FX and key the Make pack card asks for; with the FX tab's settings, their tuning is the key unless the card sets one."
+        key = None if self.pack_key.value == "off" else self.pack_key.value
+        if self.pack_fx.value == NO_FX: return dict(fx=None, key=key)
+        if self.pack_fx.value != CURRENT_FX: return dict(fx=self.pack_fx.value, key=key)
+        settings = self.fx_settings()
+        if settings is None: return dict(fx=None, key=key)
+        return dict(fx=replace(settings, tune_note=None), key=key or settings.tune_note)
+
+    def build_pack(self, n:int,             # kicks, within PACK_SIZES
+                   seed:int,                # pack seed
+                   category,                # None, a category name or {name: weight} (see `category`)
+                   progress=None,           # callable(done, total) after each finished kick
+                   **settings               # fx and key (see `pack_settings`)
+                  )->Pack:
+        """`make_pack` over the picked category's prior: its pool is POOL_FACTOR * n kicks drawn from it with the pack
+        seed, each named by its category (in a blend, the blended category the prior's classifier finds most likely)."""
+        if category is None: return make_pack(self.model, n, seed, progress=progress, **settings)
+        prior = self.controls.categories
+        pool = prior.sample(POOL_FACTOR * n, category, seed)[0]
+        if isinstance(category, str): labels = category
+        else:
+            blended = np.flatnonzero(category_weights(category, prior.categories) > 0)
+            labels = [prior.categories[i] for i in blended[prior.log_proba(pool)[:, blended].argmax(axis=1)]]
+        return make_pack(self.model, n, seed, pool=pool, labels=labels, progress=progress, **settings)
+
+    def start_pack(self, n:int|None=None, seed:int|None=None):
+        "Build a pack in a background thread (the server keeps serving), the progress bar following, then offer its zip."
+        if self._pack_thread is not None and self._pack_thread.is_alive():
+            return self.notify_error("a pack is being made: wait for it")
+        try: category, settings = self.category(), self.pack_settings()
+        except ValueError as e: return self.notify_error(f"pack: {e}")
+        n, seed = int(n or self.pack_size.value), new_seed() if seed is None else int(seed)
+        self.pack_button.disabled, self.pack_download.visible = True, False
+        self.pack_progress.param.update(value=0, visible=True)
+        self.pack_summary.object = f"making {n} kicks…"
+        work = functools.partial(self._pack_worker, pn.state.curdoc, n, seed, category, settings)
+        self._pack_thread = threading.Thread(target=work, name="kick-pack", daemon=True)
+        self._pack_thread.start()
+
+    def _pack_worker(self, doc, n, seed, category, settings):
+        "The pack thread: widgets change only in the session's next ticks (under the document lock)."
+        with set_curdoc(doc):  # so that `_in_document` finds the session from this thread
+            progress = lambda done, total: self._in_document(
+                functools.partial(setattr, self.pack_progress, "value", 100 * done // total))
+            start = time.perf_counter()
+            try:
+                pack = self.build_pack(n, seed, category, progress, **settings)
+                data, elapsed_s = pack.to_zip(), time.perf_counter() - start
+            except Exception as e:  # the thread's end: the card must come back whatever went wrong
+                log.exception("pack of %d kicks (seed %d) failed", n, seed)
+                return self._in_document(functools.partial(self._pack_failed, f"pack: {e}"))
+            self._in_document(functools.partial(self._pack_done, pack, data, category, elapsed_s))
+
+    def _pack_failed(self, message:str):
+        self.pack_button.disabled, self.pack_progress.visible = False, False
+        self.pack_summary.object = ""
+        self.notify_error(message)
+
+    def _pack_done(self, pack:Pack, data:bytes, category, elapsed_s:float):
+        info, kicks = pack.info, pack.kicks
+        self.pack, self._pack_zip = pack, data
+        self.pack_progress.value, self.pack_button.disabled = 100, False
+        self.pack_download.param.update(filename=f"{pack.name}.zip", visible=True)
+        fx = info["fx_preset"] or ("custom FX" if info["fx"] else "no FX")
+        self.pack_summary.object = (
+            f"**{info['n']} kicks** ({'any category' if category is None else self.category_text(category)}), "
+            f"notes {kicks[0]['note']}–{kicks[-1]['note']}" + (f", tuned to {info['key']}" if info["key"] else "") +
+            f", {fx} · seed {info['pack_seed']} · made in {elapsed_s:.1f} s · {len(data) / 1e6:.1f} MB")
 
     # -------------------------------------------------------------------------------------------------- explore
     def map_click(self, x:float, y:float):
@@ -856,7 +1147,8 @@ class KickDashboard(pn.viewable.Viewer):
 
     def _download(self, kind:str)->io.BytesIO:
         "The stored file (audio or sidecar JSON) of the current kick, through the FX chain: the same bytes the API serves."
-        try: stored = self.service.render([self.kick.latent], "wav", 16, seeds=[self.kick.seed], fx=self.fx_settings())[0]
+        try: stored = self.service.render([self.kick.latent], "wav", 16, seeds=[self.kick.seed], fx=self.fx_settings(),
+                                          made=self.kick.made)[0]
         except StorageUnavailable as e:
             self.notify_error(f"storage unavailable, try again: {e}"); raise
         except ValueError as e:  # FX that cannot apply to this kick (a tuning too far from its pitch)

@@ -1,5 +1,6 @@
 "The dashboard's state object without a browser: widgets driven through param, Bokeh models checked in a Document."
-import base64, io, json, sys
+import base64, io, json, sys, zipfile
+from dataclasses import replace
 
 import httpx
 import numpy as np
@@ -10,11 +11,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import dashboard
-from dashboard import KickDashboard, wav_base64
+from dashboard import KickDashboard, pitch_text, wav_base64
 from dashboard_support import tiny_model_with_corpus
+from kick_nbdev.controls import load_controls
 from kick_nbdev.fx import FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
+from kick_nbdev.model import load_model
+from kick_nbdev.pack import make_pack
 from kick_nbdev.service import KickService, fx_recall
+from kick_nbdev.shape import shape_descriptors
 from kick_nbdev.storage import LocalStorage, encode_audio, read_recall
+from kick_nbdev.style import style_transfer
 from kick_nbdev.viz import log_spectrogram
 
 
@@ -282,7 +288,132 @@ def test_wav_base64_round_trip():
 def test_panel_serve_on_its_own(spawn_server, tiny_model_path, tmp_path):
     "`panel serve dashboard.py` works without the API (same environment variables)."
     argv = [sys.executable, "-m", "panel", "serve", "dashboard.py", "--address", "127.0.0.1", "--port", "{port}"]
-    _, base = spawn_server(argv, {"KICK_MODEL_PATH": str(tiny_model_path), "KICK_STORAGE": "local",
-                                  "KICK_STORAGE_DIR": str(tmp_path / "generated")}, ready_path="/liveness")
+    controls = tmp_path / "tiny.controls.json"   # fitted in this process (once), not again by the server's first session
+    controls.write_text(load_controls(load_model(tiny_model_path), tmp_path / "none.json").to_json())
+    _, base = spawn_server(argv, {"KICK_MODEL_PATH": str(tiny_model_path), "KICK_CONTROLS_PATH": str(controls),
+                                  "KICK_STORAGE": "local", "KICK_STORAGE_DIR": str(tmp_path / "generated")}, ready_path="/liveness")
     page = httpx.get(base + "/dashboard", timeout=30)       # builds a whole session on the server
     assert page.status_code == 200 and "<title>kick_nbdev" in page.text
+
+
+# ---------------------------------------------------------------------------------------- the named controls (issue #6)
+# The tiny model has no controls file: the module's service fits them on first use (seconds, once per process).
+
+def test_random_in_a_category_is_the_apis_kick(dash, service):
+    dash.category_choice.value = "808"
+    dash.random_kick(5)
+    api = service.random(5, category="808")                                  # what POST /api/random {seed: 5, category: 808} stores
+    np.testing.assert_array_equal(dash.kick.latent, np.float32(api.latent))
+    assert dash.kick.label == "random 808 · seed 5" and dash.seed_input.value == 5
+    assert dash._download("wav").read() == service.storage.get(api.name)     # the same recall data, so the same file
+    dash.player._handle_msg({"action": "random"})                            # the R key keeps the category
+    assert dash.kick.label.startswith("random 808 · seed ")
+    np.testing.assert_array_equal(dash.kick.latent, service.controls.categories.sample(1, "808", dash.kick.seed)[0][0])
+    assert read_recall(dash._download("wav").read())["category"] == {"808": 1.0}
+
+
+def test_blend_label_and_validation(dash, service):
+    dash.category_choice.value = "blend"
+    assert dash.blend_row.visible and dash.category() == {"808": 0.7, "distorted": 0.3}  # the producers' example to start from
+    dash.random_kick(9)
+    assert dash.kick.label == "random 70 % 808 + 30 % distorted · seed 9"
+    np.testing.assert_array_equal(dash.kick.latent, np.float32(service.random(9, category={"808": 7, "distorted": 3}).latent))
+    dash.blend_sliders["acoustic"].value = 100
+    dash.random_kick(9)
+    assert dash.kick.label == "random 50 % acoustic + 35 % 808 + 15 % distorted · seed 9"
+    for s in dash.blend_sliders.values(): s.value = 0
+    kick = dash.kick
+    dash.random_button.param.trigger("clicks")
+    assert "at least one category above 0 %" in dash.last_error and dash.kick is kick
+
+
+def test_variations_lean_towards_the_category(dash, service, monkeypatch):
+    anchor = dash.kick
+    dash.category_choice.value = "acoustic"
+    dash.intensity.value = 0.5
+    monkeypatch.setattr(dashboard, "new_seed", lambda: 1)                    # the seed the row draws its targets with
+    dash.variations_button.param.trigger("clicks")
+    api = service.variations(anchor.latent, 6, 0.5, seed=1, category="acoustic")
+    np.testing.assert_allclose(np.stack([k.latent for k in dash.variation_kicks]), np.float32([k.latent for k in api.kicks]), atol=1e-6)
+    assert dash.variation_kicks[0].label == "random · seed 7 ~ var 1 @0.50 → acoustic"
+
+
+def test_shape_sliders_move_the_latent_as_the_controls_say(dash, service):
+    base, shape = dash.kick, service.controls.shape
+    assert set(dash.shape_sliders) == {"pitch", "decay", "punch", "brightness", "sub"}
+    assert dash.shape_sliders["pitch"].start == -3.0 and dash.shape_sliders["pitch"].step == 0.1
+    assert "semitones" in dash.shape_tips["pitch"] and "dB" in dash.shape_tips["punch"]
+    dash.shape_sliders["pitch"].value = 1.0
+    dash.shape_sliders["sub"].value = -0.5
+    expected = shape.apply(base.latent, {"pitch": 1.0, "sub": -0.5})
+    np.testing.assert_array_equal(dash.kick.latent, expected)
+    np.testing.assert_allclose(dash.slider_latent(), expected, atol=1e-6)    # the raw sliders follow
+    assert dash.kick.label == "random · seed 7 · shape pitch +1.0, sub -0.5" and len(dash.history) == 1
+    np.testing.assert_array_equal(dash.wave_source.data["a"], dash.kick.audio)
+    measured = shape_descriptors(dash.kick.audio)
+    assert pitch_text(measured["pitch_hz"][0]) in dash.shape_info.object and "since the start" in dash.shape_info.object
+    dash.shape_sliders["sub"].param.trigger("value_throttled")               # release: into the history
+    assert dash.history[-1] is dash.kick
+    api = service.random(7, attributes={"pitch": 1.0, "sub": -0.5})          # /api/random {seed, attributes}: the same file
+    assert dash._download("wav").read() == service.storage.get(api.name)
+    dash.shape_reset_button.param.trigger("clicks")                          # back to the start
+    assert dash.kick is base and all(s.value == 0 for s in dash.shape_sliders.values())
+    dash.shape_sliders["decay"].value = 2.0
+    dash.shape_keep_button.param.trigger("clicks")                           # start again from here
+    kept = dash.kick
+    dash.shape_sliders["decay"].value = 1.0
+    np.testing.assert_array_equal(dash.kick.latent, shape.apply(kept.latent, {"decay": 1.0}))
+    assert dash.kick.label == "random · seed 7 · shape decay +2.0 · shape decay +1.0" and dash.kick.seed is None
+    edited = dash.slider_latent()
+    edited[0] = (dash.sliders[0].start + dash.sliders[0].end) / 2
+    dash.sliders[0].value = float(edited[0])                                 # a raw slider makes a new kick: Shape starts again
+    assert all(s.value == 0 for s in dash.shape_sliders.values())
+    dash.shape_sliders["punch"].value = 0.5
+    np.testing.assert_allclose(dash.kick.latent, shape.apply(edited, {"punch": 0.5}), atol=1e-6)
+
+
+def test_style_transfer_between_a_and_b(dash, service):
+    dash.random_kick(11)
+    a, b = dash.history
+    dash.a_select.value, dash.b_select.value = "history:0", "current"
+    dash.style_strength.value = 0.8
+    dash.style_ab_button.param.trigger("clicks")
+    expected = style_transfer(service.model, service.controls.shape, a.latent, b.latent, 0.8).latent
+    np.testing.assert_array_equal(dash.kick.latent, expected)
+    assert dash.kick.label == "A body + B character · strength 0.80" and dash.history[-1] is dash.kick
+    stored = service.style_transfer(a.latent, b.latent, 0.8)
+    assert dash._download("wav").read() == service.storage.get(stored.name)  # the file the service stored for it
+    dash.b_select.value = "history:1"                                         # (the current kick is now the result)
+    dash.style_ba_button.param.trigger("clicks")
+    np.testing.assert_array_equal(dash.kick.latent, style_transfer(service.model, service.controls.shape, b.latent, a.latent, 0.8).latent)
+    assert dash.kick.label == "B body + A character · strength 0.80"
+    kick = dash.kick
+    dash.transfer_style("A", strength=1.5)
+    assert "style transfer: strength must be within [0, 1]" in dash.last_error and dash.kick is kick
+
+
+def test_pack_is_built_in_a_thread_with_progress_and_a_zip(dash, service):
+    dash.category_choice.value = "blend"
+    dash.pack_size.value = 8
+    seen = []
+    dash.pack_progress.param.watch(lambda e: seen.append(e.new), "value")
+    dash.start_pack(seed=3)
+    dash._pack_thread.join(timeout=60)
+    assert seen[-8:] == [12, 25, 37, 50, 62, 75, 87, 100] and dash.pack_progress.value == 100
+    assert dash.pack_download.visible and dash.pack_download.filename == "kick_pack_3.zip"
+    with zipfile.ZipFile(dash.pack_download.callback()) as archive:
+        names = archive.namelist()
+        assert sum(n.endswith(".wav") for n in names) == 8
+        assert {"kick_pack_3/manifest.csv", "kick_pack_3/manifest.json"} <= set(names)
+        manifest = json.loads(archive.read("kick_pack_3/manifest.json"))
+    assert {k["category"] for k in manifest["kicks"]} <= {"808", "distorted"}   # each kick named by its likeliest blended category
+    assert "**8 kicks** (70 % 808 + 30 % distorted), notes " in dash.pack_summary.object and not dash.pack_button.disabled
+    pool = service.controls.categories.sample(16 * 8, {"808": 0.7, "distorted": 0.3}, 3)[0]
+    np.testing.assert_array_equal(dash.pack.latents, make_pack(service.model, 8, 3, pool=pool).latents)  # make_pack over the blend's prior
+    assert dash.pack_settings() == dict(fx=None, key=None)
+    dash.pack_fx.value, dash.pack_key.value = "punchy", "F"
+    assert dash.pack_settings() == dict(fx="punchy", key="F")
+    dash.fx_tune.value = "G1"
+    dash.fx_sliders["drive_db"].value = 6.0
+    dash.pack_fx.value, dash.pack_key.value = "current FX settings", "off"   # the FX tab's tuning is the pack's key
+    assert dash.pack_settings() == dict(fx=replace(dash.fx_settings(), tune_note=None), key="G1")

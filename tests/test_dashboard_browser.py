@@ -1,8 +1,8 @@
 """The dashboard in headless Chromium, served exactly as `make serve` serves it (uvicorn running api.create_app, the
 dashboard at /): no console errors, Random and sliders change the sound, interpolation steps, the Web Audio buffer,
 uploads, the map; a screenshot of every mode in artifacts/; and the time from a click / slider change to the new
-audio decoded in the page; an FX preset re-processing the kick."""
-import json, os, re, statistics, subprocess, sys, time
+audio decoded in the page; an FX preset re-processing the kick; a category, the Shape sliders and a sample pack."""
+import io, json, os, re, statistics, subprocess, sys, time, zipfile
 from pathlib import Path
 
 import httpx
@@ -10,6 +10,7 @@ import pytest
 
 from conftest import REPO, free_port, stop
 from dashboard_support import tiny_model_with_corpus
+from kick_nbdev.controls import controls_path, load_controls
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "artifacts"
@@ -23,7 +24,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def server(tmp_path_factory):
     "A real `uvicorn api:create_app --factory` on a free loopback port, on a tiny model that carries a corpus."
     tmp = tmp_path_factory.mktemp("dash_server")
-    tiny_model_with_corpus().save(tmp / "tiny.pt")
+    model = tiny_model_with_corpus()
+    model.save(tmp / "tiny.pt")
+    # its controls file beside it, as the shipped model has one (fitted here once per test process, not in the server)
+    controls_path(tmp / "tiny.pt").write_text(load_controls(model, tmp / "none.json").to_json())
     port = free_port()
     env = {**os.environ, "KICK_MODEL_PATH": str(tmp / "tiny.pt"), "KICK_STORAGE": "local", "KICK_STORAGE_DIR": str(tmp / "generated")}
     log = open(tmp / "server.log", "w")
@@ -76,6 +80,8 @@ def source_column(page, name:str, column:str)->list:
 
 
 WAVEFORM_SUM = "Bokeh.documents[0].get_model_by_name('waveform').data.a.reduce((s, v) => s + Math.abs(v), 0)"
+
+PLAYER = "[...Bokeh.documents[0].all_models].find(m => m.data && m.data.sequence_id !== undefined)"  # KickPlayer's model
 
 def plotted_waveform_sum(page)->float:
     return page.evaluate(WAVEFORM_SUM)
@@ -239,6 +245,51 @@ def test_fx_preset_changes_the_sound_and_shows_the_pitch(page):
     pitch.wait_for(timeout=10_000)
     assert re.fullmatch(r"Pitch [A-G]#?\d+ [+-]\d+ ct · [\d.]+ Hz \(after FX\)", pitch.inner_text().strip()), pitch.inner_text()
     screenshot(page, "fx")
+    assert page.errors == []
+
+
+def test_category_shape_sliders_and_a_pack(page):
+    page.wait_for_function(f"({PLAYER}).data.step === -1", timeout=15_000)  # the walk has played to its end (the page follows it)
+    open_tab(page, "Random")
+    page.get_by_role("button", name="808", exact=True).click()
+    before = decodes(page)
+    page.get_by_role("button", name="Random kick").click()
+    wait_for_new_audio(page, before)
+    page.get_by_text(re.compile(r"random 808 · seed \d+")).first.wait_for(timeout=10_000)
+
+    size = page.locator(".bk-input-group", has_text="Kicks").locator(".noUi-handle")  # the pack: 8 kicks (the range's start)
+    size.focus()
+    page.keyboard.press("Home")
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name="Make pack").click()
+    progress = page.locator("progress").filter(visible=True).element_handle(timeout=10_000)
+    page.wait_for_function("bar => bar.value >= 100", arg=progress, timeout=30_000)     # the bar follows the build to the end
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Pack (zip)").click()
+    assert re.fullmatch(r"kick_pack_\d+\.zip", download.value.suggested_filename)
+    with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as archive:
+        names = archive.namelist()
+    assert sum(n.endswith(".wav") for n in names) == 8 and any(n.endswith("manifest.csv") for n in names)
+    assert all("_808." in n for n in names if n.endswith(".wav"))
+    page.get_by_text(re.compile(r"8 kicks \(808\), notes")).first.wait_for(timeout=10_000)
+    screenshot(page, "pack")
+
+    open_tab(page, "Control Panel")
+    handle = page.locator(".bk-input-group", has_text=re.compile(r"^\s*pitch")).locator(".noUi-handle").filter(visible=True)
+    handle.focus()
+    latencies_ms = []
+    for i in range(TRIALS):
+        before, checksum = decodes(page), page.evaluate("window.kickPlayer.checksum")
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        wait_for_new_audio(page, before)
+        latencies_ms.append(page.evaluate("window.kickPlayer.decodedAt - window.userActedAt"))
+        assert page.evaluate("window.kickPlayer.checksum") != checksum
+        page.wait_for_timeout(150)
+    record_latency("shape_slider_change", latencies_ms)
+    page.keyboard.press("ArrowRight")
+    page.get_by_text(re.compile(r"random 808 · seed \d+ · shape pitch \+0\.2")).first.wait_for(timeout=10_000)
+    assert page.get_by_text("since the start").first.is_visible()
+    screenshot(page, "control_panel")
     assert page.errors == []
 
 
