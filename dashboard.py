@@ -417,7 +417,7 @@ class KickDashboard(pn.viewable.Viewer):
         "The category picker of Random mode: any kick, one category, or a blend with a weight per category."
         w, categories = pn.widgets, self.controls.categories.categories
         self.category_choice = w.RadioButtonGroup(label="Category", options=[ANY_CATEGORY, *categories, BLEND], value=ANY_CATEGORY,
-                                                  color="primary", button_style="outline")
+                                                  color="primary", variant="outline")
         self.blend_sliders = {c: w.IntSlider(label=f"{c} (%)", start=0, end=100, step=5, value=DEFAULT_BLEND_PCT.get(c, 0),
                                              sizing_mode="stretch_width") for c in categories}
         self.blend_row = pn.Row(*self.blend_sliders.values(), visible=False, sizing_mode="stretch_width")
