@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['NOTE_NAMES', 'A4_HZ', 'A4_MIDI', 'TRANSIENT_MS', 'MAX_SUSTAIN_OVER_ATTACK_DB', 'TUNE_MIDI_RANGE', 'FX_BOUNDS',
            'PITCH_RANGE_HZ', 'PITCH_DECIMATION', 'WAVELET_CYCLES', 'BINS_PER_OCTAVE', 'RINGING_FLOOR_DB', 'EDGE_MS',
-           'MAX_TUNE_SEMITONES', 'TUNE_TOLERANCE_CENTS', 'TUNE_PASSES', 'DRIVE_CLEAN_DB', 'HIGH_CUT_ORDER',
-           'SHAPER_RAMP_MS', 'DECAY_FLOOR_DB', 'FX_PRESETS', 'note_to_midi', 'note_to_hz', 'hz_to_note', 'FxSettings',
-           'apply_fx', 'pitch_envelope', 'ringing_pitch_hz', 'tuning_shift', 'tune_to_note', 'octave_down',
-           'transient_gain', 'decay_fade']
+           'PITCH_SMOOTH_MS', 'SETTLED_QUANTILE', 'MAX_TUNE_SEMITONES', 'TUNE_TOLERANCE_CENTS', 'TUNE_PASSES',
+           'DRIVE_CLEAN_DB', 'HIGH_CUT_ORDER', 'SHAPER_RAMP_MS', 'DECAY_FLOOR_DB', 'FX_PRESETS', 'note_to_midi',
+           'note_to_hz', 'hz_to_midi', 'hz_to_note', 'FxSettings', 'apply_fx', 'pitch_envelope', 'ringing_pitch_hz',
+           'tuning_shift', 'tune_to_note', 'octave_down', 'transient_gain', 'decay_fade']
 
 # %% ../nbs/14_fx.ipynb #1103c01a
 import functools, math, numbers, re
@@ -17,6 +17,7 @@ import numpy as np
 import pedalboard
 import scipy.fft
 import soxr
+from scipy.ndimage import uniform_filter1d
 from scipy.signal import butter, sosfilt
 from .core import SAMPLE_RATE, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
 from .preprocess import FADE_OUT_MS, fade_out
@@ -51,11 +52,16 @@ def note_to_hz(note # note name with octave ('F1') or a MIDI number
     "Frequency of a note."
     return A4_HZ * 2.0 ** ((note_to_midi(note) - A4_MIDI) / 12)
 
+def hz_to_midi(hz:float # frequency, Hz (> 0)
+              )->float: # fractional MIDI number (A4 = 69; 0.01 = 1 cent)
+    "MIDI number of a frequency, not rounded."
+    if not hz > 0: raise ValueError(f"hz must be > 0, got {hz}")
+    return A4_MIDI + 12 * math.log2(hz / A4_HZ)
+
 def hz_to_note(hz:float # frequency, Hz (> 0)
               )->tuple: # (nearest note name with octave, e.g. 'F1'; offset of `hz` from it, cents in [-50, 50])
     "The equal-tempered note nearest to `hz`, and how far `hz` is from it."
-    if not hz > 0: raise ValueError(f"hz must be > 0, got {hz}")
-    midi = A4_MIDI + 12 * math.log2(hz / A4_HZ)
+    midi = hz_to_midi(hz)
     nearest = round(midi)
     return f"{NOTE_NAMES[nearest % 12]}{nearest // 12 - 1}", 100 * (midi - nearest)
 
@@ -190,52 +196,82 @@ def pitch_envelope(x:np.ndarray # (T,) kick at SAMPLE_RATE
     return np.interp(t, frames, pitch_hz), np.interp(t, frames, amplitude)
 
 # %% ../nbs/14_fx.ipynb #9e932ed6
-RINGING_FLOOR_DB = -40.0    # the body rings until its amplitude falls this far below its peak, dB
+RINGING_FLOOR_DB = -30.0    # the audible body: from the amplitude peak until the kick stays this far below it, dB
 EDGE_MS = 40.0              # the wavelets see the kick's final fade this long before its end: not used, ms
+PITCH_SMOOTH_MS = 20.0      # the pitch track is averaged over this before it is read (a glitch is not a note), ms
+SETTLED_QUANTILE = 0.1      # a kick's note: the pitch its audible body stays above for 90 % of its duration
 MAX_TUNE_SEMITONES = 24.0   # largest shift tune_to_note makes (+-2 octaves: beyond, it is another sound), semitones
-TUNE_TOLERANCE_CENTS = 1.0  # tune_to_note stops correcting once the re-measured pitch is this close, cents
-TUNE_PASSES = 4             # at most this many resampling passes
+TUNE_TOLERANCE_CENTS = 1.0  # tune_to_note stops once the re-measured pitch is this close to the note, cents
+TUNE_PASSES = 8             # at most this many resampling passes (about 2 on average on the shipped model's kicks)
 
 def ringing_pitch_hz(x:np.ndarray # (T,) kick, onset at ONSET_SAMPLE
                     )->float:     # the pitch its body rings at, Hz
-    "The note a kick sounds: median pitch over the second half of its ringing body (peak to -40 dB)."
+    "The note a kick sounds: the pitch its audible body (peak to -30 dB) settles to, the low 10 % of its smoothed track."
     pitch_hz, amplitude = pitch_envelope(x)
     if not amplitude.max() > 0: raise ValueError("cannot find the pitch of a silent kick")
-    t = np.arange(amplitude.size)
-    ringing = ((t > np.argmax(amplitude)) & (amplitude >= amplitude.max() * db_to_amp(RINGING_FLOOR_DB))
-               & (t < amplitude.size - EDGE_MS * SAMPLE_RATE / 1000))
-    if not ringing.any(): raise ValueError("the kick does not ring: its body is shorter than the analysis")
-    start, end = t[ringing][[0, -1]]
-    return float(np.median(pitch_hz[ringing & (t >= (start + end) / 2)]))
+    usable = amplitude.size - int(EDGE_MS * SAMPLE_RATE / 1000)
+    floor = amplitude.max() * db_to_amp(RINGING_FLOOR_DB)
+    if not amplitude[:usable].max() > floor:
+        raise ValueError(f"the kick does not ring: it is silent until its last {EDGE_MS:g} ms")
+    still_to_come = np.maximum.accumulate(amplitude[:usable][::-1])[::-1]   # the loudest the kick will still be
+    body = (np.arange(usable) >= np.argmax(amplitude[:usable])) & (still_to_come >= floor)
+    octaves = uniform_filter1d(np.log2(pitch_hz[:usable]), int(PITCH_SMOOTH_MS * SAMPLE_RATE / 1000), mode='nearest')
+    # a kick glides down into its note, never up: its glide, a tail drifting back up, lie above the low 10 %
+    return float(2 ** np.quantile(octaves[body], SETTLED_QUANTILE))
+
+def _target_midi(kick_midi:float, # the kick's ringing pitch, fractional MIDI number
+                 note             # 'F1' (that octave), 'F' (the F nearest the kick) or MIDI number
+                )->int:           # MIDI number of the note to tune to
+    if isinstance(note, str) and _parse_note(note)[1] is None:   # no octave: the nearest one
+        pitch_class = _parse_note(note)[0]
+        return pitch_class + 12 * round((kick_midi - pitch_class) / 12)
+    return note_to_midi(note)
 
 def tuning_shift(x:np.ndarray, # (T,) kick, onset at ONSET_SAMPLE
                  note          # 'F1' (that octave), 'F' (the F nearest the kick) or MIDI number
-                )->float:      # the shift that puts its ringing pitch on `note`, semitones
-    "How far `x` must be shifted to sound `note`."
+                )->float:      # the shift that puts its ringing pitch on `note` if it moves with the shift, semitones
+    "How far `x` must be shifted to sound `note`: `tune_to_note`'s first guess."
     _check_tune_note(note)
-    kick_midi = A4_MIDI + 12 * math.log2(ringing_pitch_hz(x) / A4_HZ)
-    if isinstance(note, str) and _parse_note(note)[1] is None:   # no octave: the nearest one
-        pitch_class = _parse_note(note)[0]
-        return pitch_class + 12 * round((kick_midi - pitch_class) / 12) - kick_midi
-    return note_to_midi(note) - kick_midi
+    kick_midi = hz_to_midi(ringing_pitch_hz(x))
+    return _target_midi(kick_midi, note) - kick_midi
 
 def tune_to_note(x:np.ndarray, # (T,) uniform kick
                  note          # 'F1' (that octave), 'F' (the F nearest the kick) or MIDI number
-                )->np.ndarray: # (T,) float32 uniform kick whose ringing pitch is `note` (within TUNE_TOLERANCE_CENTS)
-    "Resample `x`, like a sampler, so that its ringing body sounds `note`."
+                )->np.ndarray: # (T,) float32 uniform kick ringing on `note` within TUNE_TOLERANCE_CENTS (else the closest made)
+    "Resample `x`, like a sampler, so that its ringing body sounds `note`: a bracketed root search on the shift."
     x = np.asarray(x, dtype=np.float32)
-    total = tuning_shift(x, note)   # the shift so far, semitones
-    if abs(total) > MAX_TUNE_SEMITONES:
-        raise ValueError(f"tune_note: {note!r} is {total:+.1f} semitones from this kick's "
-                         f"{ringing_pitch_hz(x):.1f} Hz, more than +-{MAX_TUNE_SEMITONES:g}; "
+    _check_tune_note(note)
+    kick_hz = ringing_pitch_hz(x)
+    target = _target_midi(hz_to_midi(kick_hz), note)   # a pitch class's octave is chosen here, once
+    shift = target - hz_to_midi(kick_hz)               # the first guess, semitones
+    if abs(shift) > MAX_TUNE_SEMITONES:
+        raise ValueError(f"tune_note: {note!r} is {shift:+.1f} semitones from this kick's "
+                         f"{kick_hz:.1f} Hz, more than +-{MAX_TUNE_SEMITONES:g}; "
                          "give a note without octave (e.g. 'F') to use the nearest octave")
-    y = pitch_shift(x, total, max_semitones=MAX_TUNE_SEMITONES)
-    for _ in range(TUNE_PASSES - 1):   # a gliding body shows another part of its glide once stretched: correct
-        error = tuning_shift(y, note)
+    below = above = None   # [shift, error]: the kick came out too low (error < 0) / too high; the root lies between
+    moved = 0              # the end of the bracket that moved last: -1 below, +1 above
+    best_error, best = math.inf, None
+    for _ in range(TUNE_PASSES):
+        y = pitch_shift(x, shift, max_semitones=MAX_TUNE_SEMITONES)
+        error = hz_to_midi(ringing_pitch_hz(y)) - target     # semitones
+        if abs(error) < abs(best_error): best_error, best = error, y
         if abs(error) * 100 <= TUNE_TOLERANCE_CENTS: break
-        total += error
-        y = pitch_shift(x, total, max_semitones=MAX_TUNE_SEMITONES)
-    return y
+        side = 1 if error > 0 else -1
+        if side == moved and below is not None and above is not None:   # Illinois: the same end moved twice,
+            (below if side > 0 else above)[1] /= 2                      # so halve the other end's error
+        if side > 0: above = [shift, error]
+        else: below = [shift, error]
+        moved = side
+        if below is None or above is None:   # not bracketed yet: step by the error, as far as the limit
+            step = float(np.clip(shift - error, -MAX_TUNE_SEMITONES, MAX_TUNE_SEMITONES))
+            if step == shift:
+                raise ValueError(f"tune_note: {note!r} is out of reach: shifted {shift:+g} semitones (the most), this "
+                                 f"kick still rings {abs(error):.1f} semitones {'above' if error > 0 else 'below'} it; "
+                                 "give a note without octave (e.g. 'F') to use the nearest octave")
+            shift = step
+        else:                                # regula falsi between the two ends
+            shift = below[0] - below[1] * (above[0] - below[0]) / (above[1] - below[1])
+    return best
 
 # %% ../nbs/14_fx.ipynb #9b3efac6
 DRIVE_CLEAN_DB = -18.0   # at drive_db = 0 the saturator sees the kick 18 dB down, where tanh is clean (3rd harmonic < -60 dB)

@@ -17,7 +17,7 @@ from .metrics import decay_ms
 from .fx import FxSettings, FX_PRESETS, apply_fx, tune_to_note, ringing_pitch_hz, hz_to_note, note_to_midi
 from .latent import MAX_SEED, new_seed, check_latent
 from .storage import AUDIO_FORMATS, BIT_DEPTHS, encode_audio, check_name
-from .service import latent_to_list, model_fingerprint
+from .service import latent_to_list
 
 # %% ../nbs/19_pack.ipynb #85047dc5
 def farthest_point_sampling(latents:np.ndarray, # (M, D) candidate points
@@ -213,7 +213,7 @@ def _check_pool(model, n:int, pool, pool_seeds, labels)->tuple: # (pool (M, D) f
     pool_seeds = [None if s is None else _check_int(s, f"pool_seeds[{i}]", 0, MAX_SEED) for i, s in enumerate(pool_seeds)]
     return pool, pool_seeds, _pool_labels(labels, len(pool), own_pool=False)
 
-def make_pack(model,                # a `KickModel` (sample, decode, latent_std, version, sample_rate)
+def make_pack(model,                # a `KickModel` (sample, decode, latent_std, version, fingerprint, sample_rate)
               n:int=16,             # kicks in the pack, within PACK_SIZES (8..128)
               seed:int|None=None,   # pack seed in [0, MAX_SEED]: draws the pool (when not given) and FPS's first pick; None: new
               pool=None,            # (M, D) candidate latents, M >= n; None: POOL_FACTOR * n drawn from the prior
@@ -279,7 +279,7 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
                           latent=latent_to_list(latents[i])))
     info = dict(n=n, pack_seed=seed, pool_size=len(pool), skipped=tried - n, key=key, fx_preset=preset,
                 fx=None if settings is None else asdict(settings), model_version=model.version,
-                model_fingerprint=model_fingerprint(model), library=f"kick_nbdev {__version__}",
+                model_fingerprint=model.fingerprint(), library=f"kick_nbdev {__version__}",
                 sample_rate=model.sample_rate, n_samples=model.n_samples, format=fmt, bit_depth=bit_depth)
     timings_s["descriptors"] += time.perf_counter() - start
     return Pack(audio[order], latents[order], kicks, info, timings_s)
