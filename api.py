@@ -13,6 +13,7 @@ Endpoints (OpenAPI with examples at /docs):
     POST /api/variations    {"latent_vector": [...], "n": 4, "intensity": 0.3}     -> {"items": [...]}
     POST /api/walk          {"start": [...], "steps": 16, "step_size": 0.05}       -> {"items": [...]}
     POST /api/style-transfer {"body_latent": [...], "character_latent": [...], "strength": 1.0} -> KickGenerationResponse
+    POST /api/pack          {"n": 16, "category": "808", "key": "F", "fx": {...}, "delivery": "url"} -> PackResponse or a zip
     POST /api/encode        multipart upload "file" (<= 10 MB)                     -> {"latent_vector": [...]}
     GET  /api/audio/{file}  a stored audio file or its sidecar JSON
     GET  /api/fx            the FX chain's settings (bounds, units, defaults, meanings), notes and presets
@@ -60,6 +61,7 @@ from kick_nbdev.fx import FX_PRESETS, FxSettings
 from kick_nbdev.latent import MAX_ABS_LATENT, MAX_SEED
 from kick_nbdev.preprocess import AudioFileError
 from kick_nbdev.service import MAX_BATCH, GeneratedKick, KickService, KickSet, fx_catalog, latent_to_list
+from kick_nbdev.pack import PACK_SIZES
 from kick_nbdev.shape import SHAPE_ATTRIBUTES, SHAPE_RANGE
 from kick_nbdev.synth import CATEGORIES
 from kick_nbdev.storage import StorageUnavailable, content_type
@@ -69,7 +71,7 @@ log = logging.getLogger("kick_nbdev.api")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024      # largest audio file /api/encode accepts, bytes
 MAX_JSON_BODY_BYTES = 64 * 1024          # largest JSON body of the other endpoints, bytes (a 64-step request is < 10 kB)
 MULTIPART_OVERHEAD_BYTES = 64 * 1024     # room for multipart headers around an upload, bytes
-ISSUED_NAME = r"^kick_[0-9a-f]{32}\.(wav|flac|json)$"  # the only file names this API hands out
+ISSUED_NAME = r"^(kick_[0-9a-f]{32}\.(wav|flac|json)|pack_[0-9a-f]{32}\.zip)$"  # the only file names this API hands out
 
 # ----------------------------------------------------------------------------------------------- request models
 Coordinate = Annotated[float, Field(strict=True, ge=-MAX_ABS_LATENT, le=MAX_ABS_LATENT, allow_inf_nan=False)]
@@ -219,6 +221,19 @@ class StyleTransferRequest(_Request):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"body_latent": EXAMPLE_LATENT, "character_latent": EXAMPLE_LATENT_B, "strength": 1.0}]})
 
+class PackRequest(_Request, _CategoryRequest):
+    "A sample pack: the most different kicks of a seeded pool, optionally in a category, through FX, tuned to a key."
+    n: int = Field(16, strict=True, ge=PACK_SIZES[0], le=PACK_SIZES[1], description=f"Kicks in the pack, {PACK_SIZES[0]}..{PACK_SIZES[1]}.")
+    seed: Seed = None
+    key: str | None = Field(None, description="Tune every kick: a note with octave ('F1') or a pitch class ('F': each kick "
+                                              "to its nearest F). Kicks that will not tune are replaced by the next pick.",
+                            examples=["F"])
+    delivery: Literal["url", "zip"] = Field("url", description="`url`: store the zip and answer with its URL and the "
+                                                               "manifest; `zip`: answer with the zip file itself.")
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"n": 16, "seed": 1, "category": "808", "key": "F", "fx": {"preset": "punchy"}},
+        {"n": 32, "category_weights": {"808": 0.7, "distorted": 0.3}, "delivery": "zip"}]})
+
 class WalkRequest(_Request):
     "A smooth random walk that stays in the region of the training data."
     start: Latent
@@ -251,6 +266,15 @@ class KickListResponse(BaseModel):
          "request_id": "gen_9c1f2e3d4b5a_00", "seed": None,
          "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json", "fx": None}],
         "request_id": "gen_9c1f2e3d4b5a", "seed": 7}]})
+
+class PackResponse(BaseModel):
+    zipUrl: str = Field(description="Absolute URL of the zip: the audio files, manifest.csv and manifest.json in one folder.")
+    name: str = Field(description="The pack's folder name inside the zip, e.g. kick_pack_1_F.")
+    seed: int = Field(description="The pack seed: the same request with it gives the same pack.")
+    kicks: list[dict[str, Any]] = Field(description="The manifest, one entry per kick: file, note, cents, fundamental_hz, "
+                                                    "decay_ms, peak_dbfs, loudness_lufs, latent, seed, category.")
+    info: dict[str, Any] = Field(description="Pack facts: key, FX, model version, pool size, kicks skipped as untunable.")
+    request_id: str
 
 class EncodeResponse(BaseModel):
     latent_vector: list[float] = Field(description="The upload's latent (posterior mean), ready for /api/generate.")
@@ -452,6 +476,20 @@ def create_app(service:KickService|None=None # a ready service; None = build one
                                           body.bit_depth, body.fx_settings())
         return kick_response(request, kick, new_request_id())
 
+    @app.post("/api/pack", response_model=PackResponse, tags=["generate"],
+              responses={**ERRORS, 200: {"content": {"application/zip": {}},
+                                         "description": "The manifest and the zip's URL, or (delivery `zip`) the zip itself."}})
+    def pack(body:PackRequest, request:Request, service:Service):
+        "A sample pack of `n` kicks chosen to differ from each other, named by note and category, with a manifest, zipped."
+        with client_errors():
+            made = service.pack(body.n, body.seed, body.category_spec(), body.fx_settings(), body.key, body.format, body.bit_depth)
+        if body.delivery == "zip":
+            return Response(made.to_zip(), media_type="application/zip",
+                            headers={"Content-Disposition": f'attachment; filename="{made.name}.zip"'})
+        name, public_url = service.store_pack(made)
+        return PackResponse(zipUrl=public_url or str(request.url_for("get_audio", file=name)), name=made.name,
+                            seed=made.info["pack_seed"], kicks=made.kicks, info=made.info, request_id=new_request_id())
+
     @app.post("/api/walk", response_model=KickListResponse, responses=ERRORS, tags=["generate"])
     def walk(body:WalkRequest, request:Request, service:Service):
         "A smooth random walk of `steps` kicks from `start`, staying inside the slider ranges."
@@ -482,7 +520,7 @@ def create_app(service:KickService|None=None # a ready service; None = build one
         except FileNotFoundError: raise HTTPException(404, f"{file} is not stored (yet, or any more)") from None
         return Response(data, media_type=content_type(file), headers={
             "Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{file.split(".")[0]}"',
-            "Content-Disposition": f'inline; filename="{file}"'})
+            "Content-Disposition": f'{"attachment" if file.endswith(".zip") else "inline"}; filename="{file}"'})
 
     @app.get("/api/fx", response_model=FxResponse, tags=["info"])
     def fx_info():

@@ -42,7 +42,7 @@ from kick_nbdev.latent import INTERPOLATION_MODES, MAX_ABS_LATENT, MAX_SEED, che
     nearest_corpus_kicks, variations, walk
 from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
 from kick_nbdev.pack import PACK_SIZES, POOL_FACTOR, Pack, make_pack
-from kick_nbdev.service import MAX_BATCH, KickService, _category_recall, fx_catalog, latent_to_list
+from kick_nbdev.service import MAX_BATCH, KickService, category_recall, fx_catalog, latent_to_list
 from kick_nbdev.shape import SHAPE_RANGE, shape_descriptors
 from kick_nbdev.storage import StorageUnavailable, encode_audio
 from kick_nbdev.viz import LatentMap, log_spectrogram, minmax_envelope
@@ -750,7 +750,7 @@ class KickDashboard(pn.viewable.Viewer):
         if category is None: kick = self._make(self.model.sample(1, seed=seed)[0], f"random · seed {seed}", seed)
         else: kick = self._make(self.controls.categories.sample(1, category, seed)[0][0],
                                 f"random {self.category_text(category)} · seed {seed}", seed,
-                                made=dict(category=_category_recall(category)))
+                                made=dict(category=category_recall(category)))
         self._variation = (kick, new_seed())
         self.show(kick)
 
@@ -763,7 +763,7 @@ class KickDashboard(pn.viewable.Viewer):
         if category is None: near, towards, made = variations(z, n, intensity, self.model.latent_std, seed), "", None
         else:
             near = z + intensity * (self.controls.categories.sample(n, category, seed)[0] - z)
-            towards, made = f" → {self.category_text(category)}", dict(category=_category_recall(category))
+            towards, made = f" → {self.category_text(category)}", dict(category=category_recall(category))
         return np.clip(near, -MAX_ABS_LATENT, MAX_ABS_LATENT).astype(np.float32), towards, made
 
     def vary(self, new_direction:bool=False):

@@ -15,9 +15,8 @@ from . import __version__
 from .core import SAMPLE_RATE, peak_dbfs
 from .metrics import decay_ms
 from .fx import FxSettings, FX_PRESETS, apply_fx, tune_to_note, ringing_pitch_hz, hz_to_note, note_to_midi
-from .latent import MAX_SEED, new_seed, check_latent
+from .latent import MAX_SEED, check_latent, latent_to_list, new_seed
 from .storage import AUDIO_FORMATS, BIT_DEPTHS, encode_audio, check_name
-from .service import latent_to_list
 
 # %% ../nbs/19_pack.ipynb #85047dc5
 def farthest_point_sampling(latents:np.ndarray, # (M, D) candidate points
@@ -223,7 +222,8 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
               key:str|None=None,    # tune every kick: a note ('F1') or a pitch class ('F': each kick to its nearest F)
               fmt:str="wav",        # file format, one of `AUDIO_FORMATS`
               bit_depth:int=16,     # PCM sample width, bits, one of `BIT_DEPTHS`
-              progress=None         # callable(done, total) called after each finished kick; None: silent
+              progress=None,        # callable(done, total) called after each finished kick; None: silent
+              decode=None           # callable: (B, D) latents -> (B, T) audio (e.g. a service's serialised decode); None: model.decode
              )->Pack:
     "A cohesive, diverse pack of `n` kicks: farthest points of a pool, decoded, FX'd, tuned, measured and ordered by pitch."
     n = _check_int(n, "n", *PACK_SIZES)
@@ -232,6 +232,8 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
     if bit_depth not in BIT_DEPTHS: raise ValueError(f"bit_depth must be one of {BIT_DEPTHS}, got {bit_depth!r}")
     if progress is not None and not callable(progress): raise ValueError("progress must be a callable(done, total) or None")
     settings, preset = _fx_settings(fx, key)
+    key = None if settings is None else settings.tune_note   # fx that tune (a tune_note without `key`) set the key too
+    decode = model.decode if decode is None else decode
     colour = None if settings is None else replace(settings, tune_note=None)
     if colour is not None and not colour.active_modules: colour = None
 
@@ -253,7 +255,7 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
                              f"{KEY_TOLERANCE_CENTS:g} cents); pass a larger pool, or no key")
         batch = ranked[tried:tried + n - len(picks)]
         tried += len(batch)
-        start = time.perf_counter(); audio = model.decode(pool[batch]); timings_s["decode"] += time.perf_counter() - start
+        start = time.perf_counter(); audio = decode(pool[batch]); timings_s["decode"] += time.perf_counter() - start
         for i, y in zip(batch, audio):
             start = time.perf_counter(); result = _finish_kick(y, key, colour)
             measured = time.perf_counter(); timings_s["fx_tune"] += measured - start

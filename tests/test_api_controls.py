@@ -1,5 +1,5 @@
 "The named controls over HTTP: categories and blends, shape attributes, style transfer (tiny model, controls fitted once)."
-import json
+import io, json, zipfile
 
 import numpy as np
 import pytest
@@ -98,3 +98,41 @@ def test_style_transfer_wrong_latent_size_is_422(client):
     dim = client.get("/api/model").json()["latent_dim"]
     response = client.post("/api/style-transfer", json={"body_latent": [0.0] * (dim + 1), "character_latent": [0.0] * dim})
     assert response.status_code == 422 and "body_latent must have exactly" in detail(response)
+
+
+def test_pack_as_url_with_manifest(client):
+    response = client.post("/api/pack", json={"n": 8, "seed": 2, "category": "808", "key": "F"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["seed"] == 2 and body["name"] == "kick_pack_2_F" and len(body["kicks"]) == 8
+    assert all(row["note"].startswith("F") and abs(row["cents"]) <= 10 for row in body["kicks"])
+    assert all(row["file"].endswith("_808.wav") for row in body["kicks"])
+    download = client.get(body["zipUrl"])
+    assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    assert sorted(n.split("/", 1)[1] for n in names) == sorted([row["file"] for row in body["kicks"]] + ["manifest.csv", "manifest.json"])
+    again = client.post("/api/pack", json={"n": 8, "seed": 2, "category": "808", "key": "F"}).json()
+    assert again["zipUrl"] == body["zipUrl"]                       # the same request, the same stored zip
+
+
+def test_pack_as_zip(client):
+    response = client.post("/api/pack", json={"n": 8, "seed": 3, "category_weights": {"808": 0.7, "distorted": 0.3},
+                                              "fx": {"preset": "punchy"}, "format": "flac", "delivery": "zip"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == 'attachment; filename="kick_pack_3.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+        flacs = [n for n in z.namelist() if n.endswith(".flac")]
+        manifest = json.loads(z.read("kick_pack_3/manifest.json"))
+    assert len(flacs) == 8 and all(n.endswith("_808-distorted.flac") for n in flacs)
+    assert manifest["pack"]["fx"]["comp_ratio"] == 4 and manifest["pack"]["format"] == "flac"   # the punchy preset
+    assert [row["file"] for row in manifest["kicks"]] == sorted(n.split("/", 1)[1] for n in flacs)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ({"n": 4}, "n"), ({"n": 200}, "n"), ({"key": "H2"}, "key must be a note"), ({"delivery": "email"}, "delivery"),
+    ({"key": "F", "fx": {"tune_note": "G1"}}, "disagree"), ({"category": "808", "category_weights": {"808": 1}}, "either"),
+])
+def test_bad_pack_requests_are_422(client, body, expected):
+    response = client.post("/api/pack", json=body)
+    assert response.status_code == 422, response.text
+    assert expected in detail(response)

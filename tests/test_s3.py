@@ -1,5 +1,5 @@
 "S3 storage against a real moto server process on a loopback port: upload, presigned download, 503 when it is gone."
-import io, shutil, sys
+import io, json, shutil, sys, zipfile
 from pathlib import Path
 
 import boto3
@@ -67,3 +67,20 @@ def test_api_on_s3_presigned_download_and_503_when_down(moto, api_env, monkeypat
         assert client.get(f"/api/audio/{name}").status_code == 503
         health = client.get("/api/health").json()
         assert (health["status"], health["storage_ok"]) == ("degraded", False)
+
+
+def test_api_pack_on_s3_is_a_presigned_zip(moto, api_env, monkeypatch):
+    _, endpoint = moto
+    for key, value in {"KICK_STORAGE": "s3", "KICK_S3_BUCKET": "kicks", "KICK_S3_PREFIX": "packs/",
+                       "KICK_S3_ENDPOINT_URL": endpoint, "KICK_S3_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(key, value)
+    with TestClient(api.create_app()) as client:
+        body = client.post("/api/pack", json={"n": 8, "seed": 5}).json()
+        assert body["zipUrl"].startswith(f"{endpoint}/kicks/packs/pack_") and "X-Amz-Signature=" in body["zipUrl"]
+        download = httpx.get(body["zipUrl"])                        # straight from the bucket
+        assert download.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(download.content)) as z:
+            assert sum(n.endswith(".wav") for n in z.namelist()) == 8
+            assert [row["file"] for row in body["kicks"]] == [k["file"] for k in json.loads(z.read("kick_pack_5/manifest.json"))["kicks"]]
+        keys = [o["Key"] for o in boto3.client("s3", endpoint_url=endpoint).list_objects_v2(Bucket="kicks")["Contents"]]
+        assert keys == [body["zipUrl"].split("?")[0].split("/kicks/", 1)[1]]   # only the zip: a pack stores nothing else
