@@ -38,11 +38,16 @@ def test_s3_storage_backend(moto):
     with pytest.raises(StorageUnavailable, match="unavailable"): S3Storage("no-such-bucket", endpoint_url=endpoint, region_name="us-east-1").check()
 
 
-def test_api_on_s3_presigned_download_and_503_when_down(moto, api_env, monkeypatch):
-    proc, endpoint = moto
-    for key, value in {"KICK_STORAGE": "s3", "KICK_S3_BUCKET": "kicks", "KICK_S3_PREFIX": "kicks/",
+def use_s3(monkeypatch, endpoint:str, prefix:str):
+    "Point the API's environment at the moto bucket 'kicks' under `prefix`."
+    for key, value in {"KICK_STORAGE": "s3", "KICK_S3_BUCKET": "kicks", "KICK_S3_PREFIX": prefix,
                        "KICK_S3_ENDPOINT_URL": endpoint, "KICK_S3_REGION": "us-east-1"}.items():
         monkeypatch.setenv(key, value)
+
+
+def test_api_on_s3_presigned_download_and_503_when_down(moto, api_env, monkeypatch):
+    proc, endpoint = moto
+    use_s3(monkeypatch, endpoint, "kicks/")
     with TestClient(api.create_app()) as client:
         assert client.get("/api/health").json()["storage"] == "s3"
         item = client.post("/api/random", json={"seed": 123}).json()
@@ -71,9 +76,7 @@ def test_api_on_s3_presigned_download_and_503_when_down(moto, api_env, monkeypat
 
 def test_api_pack_on_s3_is_a_presigned_zip(moto, api_env, monkeypatch):
     _, endpoint = moto
-    for key, value in {"KICK_STORAGE": "s3", "KICK_S3_BUCKET": "kicks", "KICK_S3_PREFIX": "packs/",
-                       "KICK_S3_ENDPOINT_URL": endpoint, "KICK_S3_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(key, value)
+    use_s3(monkeypatch, endpoint, "packs/")
     with TestClient(api.create_app()) as client:
         body = client.post("/api/pack", json={"n": 8, "seed": 5}).json()
         assert body["zipUrl"].startswith(f"{endpoint}/kicks/packs/pack_") and "X-Amz-Signature=" in body["zipUrl"]
