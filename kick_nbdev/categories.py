@@ -6,14 +6,14 @@
 __all__ = ['PER_CATEGORY', 'ENCODE_BATCH', 'SHRINKAGE', 'CANDIDATES', 'category_weights', 'labelled_latents', 'CategoryPrior',
            'category_features', 'fit_category_judge', 'judge_agreement']
 
-# %% ../nbs/16_categories.ipynb #2f0e1b76
+# %% ../nbs/16_categories.ipynb #be784c0b
 from dataclasses import dataclass
 import numpy as np
 
 from .latent import MAX_ABS_LATENT, MAX_SEED, new_seed
 from .synth import CATEGORIES, synth_kicks
 
-# %% ../nbs/16_categories.ipynb #de22f77c
+# %% ../nbs/16_categories.ipynb #c2aa5468
 def category_weights(spec,                       # a category name, a mapping name -> weight (>= 0), or None
                      categories:tuple=CATEGORIES # the known categories, in order
                     )->np.ndarray:               # (C,) float64 weights summing to 1
@@ -30,7 +30,7 @@ def category_weights(spec,                       # a category name, a mapping na
     if w.sum() <= 0: raise ValueError(f"category_weights must have at least one weight > 0, got {spec!r}")
     return w / w.sum()
 
-# %% ../nbs/16_categories.ipynb #e58cd514
+# %% ../nbs/16_categories.ipynb #1948756b
 PER_CATEGORY = 128   # latents per category the prior is fitted on (real kicks first, topped up with synthetic ones)
 ENCODE_BATCH = 64    # kicks encoded per batch
 
@@ -52,7 +52,7 @@ def labelled_latents(model,                      # a `KickModel` (its corpus lat
     is_real = np.concatenate([np.ones(keep.sum(), bool)] + [np.zeros(len(l), bool) for l in labels[1:]])
     return np.concatenate(z).astype(np.float32), np.concatenate(labels), is_real
 
-# %% ../nbs/16_categories.ipynb #8cff422e
+# %% ../nbs/16_categories.ipynb #ae3b1a6d
 from sklearn.linear_model import LogisticRegression
 
 SHRINKAGE = 0.2      # covariances are (1 - s) * sample covariance + s * its diagonal
@@ -127,7 +127,7 @@ class CategoryPrior:
         z, labels, _ = labelled_latents(model, per_category, seed)
         return cls.fit(z, labels)
 
-# %% ../nbs/16_categories.ipynb #ce9e6d6d
+# %% ../nbs/16_categories.ipynb #411b6712
 import pandas as pd
 from .core import ONSET_SAMPLE, SAMPLE_RATE
 from .metrics import low_energy_ratio

@@ -6,7 +6,7 @@
 __all__ = ['SHAPE_ATTRIBUTES', 'SHAPE_RANGE', 'SUB_FLOOR', 'COUPLING', 'FIT_BATCH', 'shape_descriptors', 'shape_features',
            'ridge_directions', 'ShapeControls', 'sweep_report']
 
-# %% ../nbs/15_shape.ipynb #40bd7dc3
+# %% ../nbs/15_shape.ipynb #56ab23ef
 from dataclasses import dataclass, field
 import numpy as np
 
@@ -14,7 +14,7 @@ from . import metrics
 from .fx import ringing_pitch_hz
 from .latent import MAX_ABS_LATENT, check_latent
 
-# %% ../nbs/15_shape.ipynb #5d192a02
+# %% ../nbs/15_shape.ipynb #88922e79
 SHAPE_ATTRIBUTES = ('pitch', 'decay', 'punch', 'brightness', 'sub')  # the named sliders, in display order
 SHAPE_RANGE = 3.0      # sliders run from -SHAPE_RANGE to +SHAPE_RANGE, in standard deviations of their descriptor
 SUB_FLOOR = 1e-6       # sub energy shares below this count as this (-60 dB): log of 0 is -inf
@@ -42,7 +42,7 @@ def shape_features(x:np.ndarray # (T,) or (B, T) kick(s)
         return np.column_stack([12 * np.log2(d['pitch_hz'] / 440) + 69, np.log2(d['decay_ms']), d['punch_db'],
                                 np.log2(d['brightness_hz']), d['sub_db']])
 
-# %% ../nbs/15_shape.ipynb #492cd06c
+# %% ../nbs/15_shape.ipynb #0f635635
 COUPLING = 1.0    # lambda: how hard a direction avoids moving the other descriptors (0: plain gradient; large: pseudo-inverse)
 FIT_BATCH = 128   # latents decoded per batch while fitting
 
@@ -135,7 +135,7 @@ class ShapeControls:
         return cls(*(np.asarray(d[k], np.float64) for k in ('feature_mean', 'feature_std', 'gradients', 'intercept',
                                                              'directions', 'r2')))
 
-# %% ../nbs/15_shape.ipynb #afdf2be1
+# %% ../nbs/15_shape.ipynb #ccf51648
 from scipy.stats import spearmanr
 
 def sweep_report(model, shape:ShapeControls, # the model and its controls

@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['BODY', 'CHARACTER', 'STEER_ITERATIONS', 'DAMPING', 'StyleTransfer', 'style_transfer', 'transfer_report']
 
-# %% ../nbs/17_style.ipynb #65eaf83f
+# %% ../nbs/17_style.ipynb #3590a403
 from dataclasses import dataclass
 import numpy as np
 
 from .latent import MAX_ABS_LATENT, check_latent
 from .shape import ShapeControls, shape_features
 
-# %% ../nbs/17_style.ipynb #52d08cd6
+# %% ../nbs/17_style.ipynb #7ffe7f84
 BODY = ('pitch', 'decay')               # what style transfer takes from kick A
 CHARACTER = ('punch', 'brightness')     # what it keeps from kick B (with every latent detail the descriptors do not name)
 STEER_ITERATIONS = 12                   # decode-measure-step rounds (about 5 ms each)
@@ -63,7 +63,7 @@ def style_transfer(model,                   # a `KickModel`
     if np.isfinite(f).all(): best = min(best, (float(np.abs(target[constrained] - f[constrained]).sum()), z, f), key=lambda t: t[0])
     return StyleTransfer(best[1].astype(np.float32), best[2], fa, fb, target)
 
-# %% ../nbs/17_style.ipynb #098fb3b7
+# %% ../nbs/17_style.ipynb #92219d9e
 def transfer_report(model, shape:ShapeControls, pairs:list, # (za, zb) latent pairs
                     strength:float=1.0)->dict:              # summary numbers, standardised units unless named
     "Body error and character distance of style transfer over `pairs`, next to B itself and the A-B latent midpoint."
