@@ -14,10 +14,11 @@ and for the stored, recallable files behind the download buttons; `kick_nbdev.fx
 tab: the decoded audio of each kick is kept, so moving an FX control re-processes it without decoding again);
 `kick_nbdev.viz` for the spectrogram, the waveform strips and the PCA map. The model's controls (`service.controls`:
 16_categories' category prior, 15_shape's shape directions) give the latents of category / blend kicks and of the Shape
-sliders, so live moves decode through `service.decode` and store nothing; style transfer (17_style) goes through the
-service, and sample packs (19_pack) are built in a background thread with a progress bar. Sound is played by the
-browser's Web Audio API (`KickPlayer`): each kick arrives as WAV bytes, is decoded once into an `AudioBuffer`, and
-replays instantly without a server round trip.
+sliders, so live moves decode through `service.decode` and store nothing; style transfer (17_style) and sample packs
+(`KickService.pack`, 19_pack: built in a background thread, with a progress bar) go through the service. Sound is played
+by the browser's Web Audio API (`KickPlayer`): each kick arrives as WAV bytes, is decoded once into an `AudioBuffer`,
+and replays instantly without a server round trip; a sequence (a walk, steps played in time) stops at the producer's
+next action.
 """
 import base64, functools, io, json, logging, math, tempfile, threading, time
 from collections import OrderedDict
@@ -41,7 +42,7 @@ from kick_nbdev.fx import FX_PRESETS, NOTE_NAMES, FxSettings, apply_fx, hz_to_no
 from kick_nbdev.latent import INTERPOLATION_MODES, MAX_ABS_LATENT, MAX_SEED, check_latent, interpolate, new_seed, slider_ranges, \
     nearest_corpus_kicks, variations, walk
 from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
-from kick_nbdev.pack import PACK_SIZES, POOL_FACTOR, Pack, make_pack
+from kick_nbdev.pack import PACK_SIZES, POOL_FACTOR, Pack
 from kick_nbdev.service import MAX_BATCH, KickService, category_recall, fx_catalog, latent_to_list
 from kick_nbdev.shape import SHAPE_RANGE, shape_descriptors
 from kick_nbdev.storage import StorageUnavailable, encode_audio
@@ -115,7 +116,7 @@ class KickPlayer(JSComponent):
     """Web Audio playback. Each new `wav` is decoded once with `AudioContext.decodeAudioData` into an `AudioBuffer`
     (its duration comes back in `duration`); space replays it, R asks for a random kick, and every new kick plays
     by itself once the page has had a user gesture (browsers refuse sound before one). `sequence` + `sequence_id`
-    play several kicks in time at `bpm`, reporting the step that sounds in `step`."""
+    play several kicks in time at `bpm`, reporting the step that sounds in `step`; `stop_sequence()` stops them."""
     wav = param.String(default="", doc="base64 WAV of the current kick")
     reference_wav = param.String(default="", doc="base64 WAV of the B kick (previous kick, or the uploaded original)")
     reference_label = param.String(default="previous")
@@ -130,7 +131,8 @@ class KickPlayer(JSComponent):
     export function render({ model, el }) {
       const ctx = new (window.AudioContext || window.webkitAudioContext)();
       const state = window.kickPlayer = window.kickPlayer || {decodes: 0};
-      let current = null, reference = null, sources = [], timers = [], gestured = false, token = 0, sequencePlaying = false;
+      let current = null, reference = null, sources = [], timers = [], gestured = false, token = 0, sequenceToken = 0,
+          sequencePlaying = false;
       const bar = document.createElement("div");
       bar.style.cssText = "display:flex;gap:8px;align-items:center;flex-wrap:wrap;font:13px sans-serif";
       const button = (text, title) => {
@@ -150,7 +152,8 @@ class KickPlayer(JSComponent):
         return await ctx.decodeAudioData(bytes.buffer);
       };
       const stop = () => { sources.forEach(s => { try { s.stop(); } catch (e) {} }); sources = [];
-                           timers.forEach(clearTimeout); timers = []; sequencePlaying = false; };
+                           timers.forEach(clearTimeout); timers = [];
+                           if (sequencePlaying) { sequencePlaying = false; model.step = -1; } };  // cut short: no step sounds
       const start = (buffer, when) => { const s = ctx.createBufferSource(); s.buffer = buffer;
                                         s.connect(ctx.destination); s.start(when); sources.push(s); };
       const playNow = (buffer) => { if (!buffer) return; if (ctx.state !== "running") ctx.resume(); stop(); start(buffer, 0);
@@ -175,8 +178,9 @@ class KickPlayer(JSComponent):
       }
       async function loadReference() { reference = await decode(model.reference_wav); playB.textContent = `▶ B: ${model.reference_label}`; }
       async function playSequence() {
+        const mine = ++sequenceToken;
         const buffers = await Promise.all(model.sequence.map(decode));
-        if (!buffers.length) return;
+        if (mine !== sequenceToken || !buffers.length) return;   // stopped (or replaced) while it decoded
         gesture(); stop(); sequencePlaying = true;
         const beat = 60 / model.bpm, lead = 0.05, t0 = ctx.currentTime + lead;
         buffers.forEach((b, i) => {
@@ -202,9 +206,12 @@ class KickPlayer(JSComponent):
       model.on("reference_wav", loadReference);
       model.on("reference_label", loadReference);
       model.on("sequence_id", playSequence);
+      model.on("msg:custom", (msg) => {   // sent before the kick that replaces the sequence: that kick then plays
+        if (msg.action === "stop_sequence") { sequenceToken += 1; if (sequencePlaying) stop(); }
+      });
       model.on("remove", () => {
         document.removeEventListener("keydown", onKeyDown, true); document.removeEventListener("keyup", onKeyUp, true);
-        document.removeEventListener("pointerdown", gesture, true); stop(); ctx.close();
+        document.removeEventListener("pointerdown", gesture, true); sequencePlaying = false; stop(); ctx.close();
       });
       loadCurrent(); loadReference();
     }
@@ -216,6 +223,10 @@ class KickPlayer(JSComponent):
 
     def _handle_msg(self, msg):
         if isinstance(msg, dict) and msg.get("action") == "random" and self._on_random: self._on_random()
+
+    def stop_sequence(self):
+        "Stop the sequence playing in the browser (its kicks' sound and its `step` reports); nothing if none plays."
+        self._send_msg({"action": "stop_sequence"})
 
 class ImmediateSlider(pn.widgets.FloatSlider):
     """A FloatSlider whose moves reach Python at once. Panel normally waits 50 ms to coalesce a widget's changes;
@@ -332,7 +343,7 @@ class KickDashboard(pn.viewable.Viewer):
         self._fx_cache = OrderedDict()    # (kick, original?, astuple(FxSettings)) -> processed audio, LRU
         self._slider_kick = None          # the last kick made by the sliders (its views leave the sliders alone)
         self._variation = None            # (anchor Kick, direction seed) of the variation control
-        self._sequence_kind = None        # "interpolation" or "walk": what the player's sequence is
+        self._sequence_kind = None        # "interpolation", "variation" or "walk": the sequence followed; None: none
         self.player = KickPlayer(on_random=self.random_kick, sizing_mode="stretch_width", height=40)
         self.player.param.watch(self._on_step, "step")
         self._build_widgets()
@@ -557,7 +568,7 @@ class KickDashboard(pn.viewable.Viewer):
             pn.pane.Markdown("A cohesive, varied pack from the category picked above: the kicks farthest apart among "
                              f"{POOL_FACTOR} candidates each, ordered by pitch, with a manifest (CSV + JSON) of their note, "
                              "decay and loudness. A key tunes every kick to that pitch class (kicks that will not tune are "
-                             "replaced)."),
+                             "replaced); with the current FX settings, their tuning is the key unless one is picked here."),
             pn.Row(self.pack_size, self.pack_key, self.pack_fx, self.pack_button),
             self.pack_progress, pn.Row(self.pack_download, self.pack_summary, sizing_mode="stretch_width"),
             title="Sample pack", collapsed=False, sizing_mode="stretch_width")
@@ -636,8 +647,14 @@ class KickDashboard(pn.viewable.Viewer):
         return self.heard(previous[-1] if previous else kick), "previous"
 
     def show(self, kick:Kick, commit:bool=True):
-        """Make `kick` current; `commit` adds it to the history. The sound goes first, in a message of its own, so
-        the browser decodes it while the server updates the views (on a server session, in the next tick)."""
+        """Make `kick` current; `commit` adds it to the history. It is the producer's choice: a sequence playing stops
+        (a walk no longer moves the current kick). The sound goes first, in a message of its own, so the browser
+        decodes it while the server updates the views (on a server session, in the next tick)."""
+        self.stop_sequence()
+        self._show(kick, commit)
+
+    def _show(self, kick:Kick, commit:bool):
+        "`show` without stopping the sequence: how a walk's steps become current as they sound."
         self.kick, self._slider_kick = kick, None  # `_render_slider` marks its own kicks after this
         self.player.wav = wav_base64(self.heard(kick), self.model.sample_rate)
         self._in_document(functools.partial(self._update_views, kick, commit))
@@ -781,6 +798,7 @@ class KickDashboard(pn.viewable.Viewer):
     def make_variations(self, n:int=None): # number of kicks; N_VARIATIONS by default
         "A row of `n` kicks around the current one at the variation intensity, decoded in one batch."
         n = n or N_VARIATIONS
+        self.stop_sequence()  # variations of the kick heard now: a walk must not move it away
         try: near, towards, made = self._near(self.kick.latent, n, new_seed())
         except ValueError as e: return self.notify_error(str(e))
         self.variation_kicks = [Kick(z, y, self._variation_label(self.kick, i) + towards, made=made)
@@ -922,6 +940,7 @@ class KickDashboard(pn.viewable.Viewer):
     def morph(self, steps:int|None=None, mode:str|None=None):
         "Decode `steps` kicks from A to B (one batch) and draw them as strips."
         steps, mode = steps or self.steps_slider.value, mode or self.mode_select.value
+        self.stop_sequence()
         a, b = self.endpoint_latent(self.a_select.value), self.endpoint_latent(self.b_select.value)
         path = interpolate(a, b, steps, mode)
         audio = self._decode(path)
@@ -941,14 +960,26 @@ class KickDashboard(pn.viewable.Viewer):
         self.player.param.update(sequence=[wav_base64(self.heard(k), sr) for k in kicks], bpm=float(bpm or self.bpm.value),
                                  sequence_id=self.player.sequence_id + 1)
 
+    def stop_sequence(self):
+        "Stop the sequence playing (in the browser) and following it here: a producer's new action takes over."
+        kind, self._sequence_kind = self._sequence_kind, None
+        if kind is None: return
+        self.player.stop_sequence()
+        strips = self._sequence_strips(kind)
+        if strips is not None: self._in_document(functools.partial(strips.highlight, -1))
+
+    def _sequence_strips(self, kind:str|None)->KickStrips|None: # the strips a sequence of `kind` highlights, if any
+        return {"interpolation": self.interp_strips, "variation": self.variation_strips}.get(kind)
+
     def _on_step(self, event): # from the browser's player: the sequence step now sounding
         self._in_document(functools.partial(self._follow_sequence, event.new))
 
     def _follow_sequence(self, i:int):
-        if self._sequence_kind == "interpolation": self.interp_strips.highlight(i)
-        elif self._sequence_kind == "variation": self.variation_strips.highlight(i)
+        "Step `i` of the sequence sounds (the strips light it, a walk makes it current); nothing once it was stopped."
+        strips = self._sequence_strips(self._sequence_kind)
+        if strips is not None: strips.highlight(i)
         elif self._sequence_kind == "walk" and 0 <= i < len(self.walk_kicks):
-            self.show(self.walk_kicks[i], commit=(i == len(self.walk_kicks) - 1))
+            self._show(self.walk_kicks[i], commit=(i == len(self.walk_kicks) - 1))
 
     def transfer_style(self, body:str="A",        # "A": the body of kick A with the character of B; "B": the mirror
                        strength:float|None=None): # 0 = the character kick .. 1 = the body kick's pitch and decay; None: slider
@@ -965,31 +996,14 @@ class KickDashboard(pn.viewable.Viewer):
         self.show(kick)
 
     # ----------------------------------------------------------------------------------------------------- pack
-    def pack_settings(self)->dict: # make_pack's category-free arguments: fx (settings, a preset name or None) and key
-        "The FX and key the Make pack card asks for; with the FX tab's settings, their tuning is the key unless the card sets one."
+    def pack_settings(self)->dict: # `KickService.pack`'s fx (settings, a preset name or None) and key
+        """The FX and key the Make pack card asks for. With the FX tab's settings, their tuning is the pack's key
+        (`make_pack` reads an fx tune_note as the key) unless the card sets one: the card's key wins."""
         key = None if self.pack_key.value == "off" else self.pack_key.value
-        if self.pack_fx.value == NO_FX: return dict(fx=None, key=key)
-        if self.pack_fx.value != CURRENT_FX: return dict(fx=self.pack_fx.value, key=key)
+        if self.pack_fx.value != CURRENT_FX: return dict(fx=None if self.pack_fx.value == NO_FX else self.pack_fx.value, key=key)
         settings = self.fx_settings()
-        if settings is None: return dict(fx=None, key=key)
-        return dict(fx=replace(settings, tune_note=None), key=key or settings.tune_note)
-
-    def build_pack(self, n:int,             # kicks, within PACK_SIZES
-                   seed:int,                # pack seed
-                   category,                # None, a category name or {name: weight} (see `category`)
-                   progress=None,           # callable(done, total) after each finished kick
-                   **settings               # fx and key (see `pack_settings`)
-                  )->Pack:
-        """`make_pack` over the picked category's prior: its pool is POOL_FACTOR * n kicks drawn from it with the pack
-        seed, each named by its category (in a blend, the blended category the prior's classifier finds most likely)."""
-        if category is None: return make_pack(self.model, n, seed, progress=progress, **settings)
-        prior = self.controls.categories
-        pool = prior.sample(POOL_FACTOR * n, category, seed)[0]
-        if isinstance(category, str): labels = category
-        else:
-            blended = np.flatnonzero(category_weights(category, prior.categories) > 0)
-            labels = [prior.categories[i] for i in blended[prior.log_proba(pool)[:, blended].argmax(axis=1)]]
-        return make_pack(self.model, n, seed, pool=pool, labels=labels, progress=progress, **settings)
+        if settings is not None and key is not None: settings = replace(settings, tune_note=None)
+        return dict(fx=settings, key=key)
 
     def start_pack(self, n:int|None=None, seed:int|None=None):
         "Build a pack in a background thread (the server keeps serving), the progress bar following, then offer its zip."
@@ -1012,7 +1026,7 @@ class KickDashboard(pn.viewable.Viewer):
                 functools.partial(setattr, self.pack_progress, "value", 100 * done // total))
             start = time.perf_counter()
             try:
-                pack = self.build_pack(n, seed, category, progress, **settings)
+                pack = self.service.pack(n, seed, category, progress=progress, **settings)
                 data, elapsed_s = pack.to_zip(), time.perf_counter() - start
             except Exception as e:  # the thread's end: the card must come back whatever went wrong
                 log.exception("pack of %d kicks (seed %d) failed", n, seed)

@@ -16,7 +16,6 @@ from dashboard_support import tiny_model_with_corpus
 from kick_nbdev.controls import load_controls
 from kick_nbdev.fx import FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
 from kick_nbdev.model import load_model
-from kick_nbdev.pack import make_pack
 from kick_nbdev.service import KickService, fx_recall
 from kick_nbdev.shape import shape_descriptors
 from kick_nbdev.storage import LocalStorage, encode_audio, read_recall
@@ -392,7 +391,7 @@ def test_style_transfer_between_a_and_b(dash, service):
     assert "style transfer: strength must be within [0, 1]" in dash.last_error and dash.kick is kick
 
 
-def test_pack_is_built_in_a_thread_with_progress_and_a_zip(dash, service):
+def test_pack_is_the_services_built_in_a_thread_with_progress_and_a_zip(dash, service):
     dash.category_choice.value = "blend"
     dash.pack_size.value = 8
     seen = []
@@ -401,19 +400,54 @@ def test_pack_is_built_in_a_thread_with_progress_and_a_zip(dash, service):
     dash._pack_thread.join(timeout=60)
     assert seen[-8:] == [12, 25, 37, 50, 62, 75, 87, 100] and dash.pack_progress.value == 100
     assert dash.pack_download.visible and dash.pack_download.filename == "kick_pack_3.zip"
-    with zipfile.ZipFile(dash.pack_download.callback()) as archive:
+    data = dash.pack_download.callback().read()
+    assert data == service.pack(8, 3, {"808": 0.7, "distorted": 0.3}).to_zip()  # POST /api/pack's zip, byte for byte
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
-        assert sum(n.endswith(".wav") for n in names) == 8
+        assert sum(n.endswith("_808-distorted.wav") for n in names) == 8        # a blend's kicks: its two main categories
         assert {"kick_pack_3/manifest.csv", "kick_pack_3/manifest.json"} <= set(names)
-        manifest = json.loads(archive.read("kick_pack_3/manifest.json"))
-    assert {k["category"] for k in manifest["kicks"]} <= {"808", "distorted"}   # each kick named by its likeliest blended category
     assert "**8 kicks** (70 % 808 + 30 % distorted), notes " in dash.pack_summary.object and not dash.pack_button.disabled
-    pool = service.controls.categories.sample(16 * 8, {"808": 0.7, "distorted": 0.3}, 3)[0]
-    np.testing.assert_array_equal(dash.pack.latents, make_pack(service.model, 8, 3, pool=pool).latents)  # make_pack over the blend's prior
+
+
+def test_pack_fx_and_key_follow_the_card_and_the_fx_tab(dash, service):
     assert dash.pack_settings() == dict(fx=None, key=None)
     dash.pack_fx.value, dash.pack_key.value = "punchy", "F"
     assert dash.pack_settings() == dict(fx="punchy", key="F")
     dash.fx_tune.value = "G1"
     dash.fx_sliders["drive_db"].value = 6.0
-    dash.pack_fx.value, dash.pack_key.value = "current FX settings", "off"   # the FX tab's tuning is the pack's key
-    assert dash.pack_settings() == dict(fx=replace(dash.fx_settings(), tune_note=None), key="G1")
+    dash.pack_fx.value = "current FX settings"                               # the card's key wins over the FX tab's tuning
+    assert dash.pack_settings() == dict(fx=replace(dash.fx_settings(), tune_note=None), key="F")
+    dash.pack_key.value = "off"                                              # none on the card: the FX tab's tuning is the key
+    assert dash.pack_settings() == dict(fx=dash.fx_settings(), key=None)
+    dash.pack_size.value = 8
+    dash.start_pack(seed=4)
+    dash._pack_thread.join(timeout=60)
+    assert dash.pack.info["key"] == "G1" and dash.pack_download.filename == "kick_pack_4_G1.zip"
+    assert {k["note"] for k in dash.pack.kicks} == {"G1"} and ", tuned to G1, custom FX" in dash.pack_summary.object
+    assert dash.pack_download.callback().read() == service.pack(8, 4, fx=dash.fx_settings()).to_zip()
+
+
+def test_a_new_action_stops_the_sequence(dash, monkeypatch):
+    sent = []
+    monkeypatch.setattr(dash.player, "_send_msg", sent.append)               # what goes to the browser's player
+    dash.walk_steps.value = 6
+    dash.walk_button.param.trigger("clicks")
+    dash.player.step = 2                                                     # the walk plays, the page follows it
+    assert dash.kick is dash.walk_kicks[2] and sent == []
+    dash.random_button.param.trigger("clicks")                               # the producer takes over mid-walk
+    chosen = dash.kick
+    assert chosen.label.startswith("random · seed ") and sent == [{"action": "stop_sequence"}]
+    dash.player.step = 3                                                     # a step the browser sent before the stop reached it
+    assert dash.kick is chosen and dash.history[-1] is chosen
+    dash.random_button.param.trigger("clicks")                               # nothing plays any more: nothing to stop
+    assert len(sent) == 1
+    dash.variations_button.param.trigger("clicks")                           # variations in time, then a slider moves
+    dash.play_variations_button.param.trigger("clicks")
+    dash.player.step = 1
+    assert dash.variation_strips.boxes.data["fill"][1] == dashboard.ACCENT
+    s = dash.sliders[0]
+    s.value = s.end if s.value != s.end else s.start
+    assert len(sent) == 2 and dashboard.ACCENT not in dash.variation_strips.boxes.data["fill"]  # no step lit any more
+    dash.player.step = 2
+    assert dashboard.ACCENT not in dash.variation_strips.boxes.data["fill"]
+    assert dash.kick.label.endswith("edited dim 0")

@@ -1,7 +1,8 @@
 """The dashboard in headless Chromium, served exactly as `make serve` serves it (uvicorn running api.create_app, the
 dashboard at /): no console errors, Random and sliders change the sound, interpolation steps, the Web Audio buffer,
 uploads, the map; a screenshot of every mode in artifacts/; and the time from a click / slider change to the new
-audio decoded in the page; an FX preset re-processing the kick; a category, the Shape sliders and a sample pack."""
+audio decoded in the page; an FX preset re-processing the kick; a Random click stopping a walk; a category, the Shape
+sliders and a sample pack."""
 import io, json, os, re, statistics, subprocess, sys, time, zipfile
 from pathlib import Path
 
@@ -240,7 +241,8 @@ def test_fx_preset_changes_the_sound_and_shows_the_pitch(page):
     wait_for_new_audio(page, before)
     assert page.evaluate("window.kickPlayer.checksum") != checksum                          # the kick through the chain
     page.wait_for_function(f"({WAVEFORM_SUM}) !== {wave}", timeout=10_000)                  # and its plot
-    assert page.evaluate("""[...Bokeh.documents[0].all_models].find(m => m.type === "Switch").active""")  # the chain is on
+    # the chain is on (waited for: the walk of the test before may still be playing, and one of its steps be the new audio)
+    page.wait_for_function("""[...Bokeh.documents[0].all_models].find(m => m.type === "Switch").active""", timeout=10_000)
     pitch = page.get_by_text(re.compile(r"\(after FX\)")).first                            # the pitch of what is heard
     pitch.wait_for(timeout=10_000)
     assert re.fullmatch(r"Pitch [A-G]#?\d+ [+-]\d+ ct · [\d.]+ Hz \(after FX\)", pitch.inner_text().strip()), pitch.inner_text()
@@ -248,15 +250,29 @@ def test_fx_preset_changes_the_sound_and_shows_the_pitch(page):
     assert page.errors == []
 
 
-def test_category_shape_sliders_and_a_pack(page):
-    page.wait_for_function(f"({PLAYER}).data.step === -1", timeout=15_000)  # the walk has played to its end (the page follows it)
+def test_random_during_a_walk_stops_it(page):
+    open_tab(page, "Explore")
+    page.get_by_role("button", name="Walk from the current kick").click()    # 16 steps at 120 BPM: 8 s
+    page.get_by_role("heading", name=re.compile(r"walk step \d+\/16")).wait_for(timeout=10_000)  # the page follows it
     open_tab(page, "Random")
     page.get_by_role("button", name="808", exact=True).click()
-    before = decodes(page)
+    assert page.evaluate(f"({PLAYER}).data.step") >= 0                      # still playing
+    before, plays = decodes(page), page.evaluate("window.kickPlayer.plays")
     page.get_by_role("button", name="Random kick").click()
     wait_for_new_audio(page, before)
-    page.get_by_text(re.compile(r"random 808 · seed \d+")).first.wait_for(timeout=10_000)
+    chosen = page.get_by_role("heading", name=re.compile(r"random 808 · seed \d+"))
+    chosen.wait_for(timeout=10_000)
+    page.wait_for_function(f"window.kickPlayer.plays > {plays}", timeout=5_000)  # heard at once: the walk's sound stopped
+    page.wait_for_function(f"({PLAYER}).data.step === -1", timeout=5_000)
+    decoded = decodes(page)
+    page.wait_for_timeout(2000)                                              # four more of the walk's beats
+    assert decodes(page) == decoded and chosen.is_visible()                  # no walk step came back: the kick stays
+    assert page.get_by_role("heading", name=re.compile("walk step")).count() == 0
+    assert page.errors == []
 
+
+def test_category_shape_sliders_and_a_pack(page):
+    "From the random 808 kick of the test before (the category stays picked)."
     size = page.locator(".bk-input-group", has_text="Kicks").locator(".noUi-handle")  # the pack: 8 kicks (the range's start)
     size.focus()
     page.keyboard.press("Home")
