@@ -157,14 +157,8 @@ def test_downloads_are_the_stored_files(page, server):
     recall = json.loads(Path(download.value.path()).read_text())
     assert recall["file"] == name and len(recall["latent"]) == 8 and recall["sample_rate"] == 44100
 
-
-def test_slider_move_changes_the_audio_and_latency(page):
-    open_tab(page, "Control Panel")
-    screenshot(page, "control_panel")
-    handle = page.locator(".noUi-handle").filter(visible=True).first
-    handle.focus()
-    page.keyboard.press("Home")                                         # from the range's start, every press below moves it
-    page.wait_for_timeout(500)
+def arrow_key_latencies_ms(page)->list:
+    "Press Right / Left on the focused slider TRIALS times; each press must bring new audio. Returns action-to-audio times, ms."
     latencies_ms = []
     for i in range(TRIALS):
         before, checksum = decodes(page), page.evaluate("window.kickPlayer.checksum")
@@ -173,7 +167,17 @@ def test_slider_move_changes_the_audio_and_latency(page):
         latencies_ms.append(page.evaluate("window.kickPlayer.decodedAt - window.userActedAt"))
         assert page.evaluate("window.kickPlayer.checksum") != checksum
         page.wait_for_timeout(150)
-    record_latency("slider_change", latencies_ms)
+    return latencies_ms
+
+
+def test_slider_move_changes_the_audio_and_latency(page):
+    open_tab(page, "Control Panel")
+    screenshot(page, "control_panel")
+    handle = page.locator(".noUi-handle").filter(visible=True).first
+    handle.focus()
+    page.keyboard.press("Home")                                         # from the range's start, every press below moves it
+    page.wait_for_timeout(500)
+    record_latency("slider_change", arrow_key_latencies_ms(page))
     box = handle.bounding_box()                                         # a mouse drag: throttled, and ends on the last position
     before = decodes(page)
     x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -293,15 +297,7 @@ def test_category_shape_sliders_and_a_pack(page):
     open_tab(page, "Control Panel")
     handle = page.locator(".bk-input-group", has_text=re.compile(r"^\s*pitch")).locator(".noUi-handle").filter(visible=True)
     handle.focus()
-    latencies_ms = []
-    for i in range(TRIALS):
-        before, checksum = decodes(page), page.evaluate("window.kickPlayer.checksum")
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        wait_for_new_audio(page, before)
-        latencies_ms.append(page.evaluate("window.kickPlayer.decodedAt - window.userActedAt"))
-        assert page.evaluate("window.kickPlayer.checksum") != checksum
-        page.wait_for_timeout(150)
-    record_latency("shape_slider_change", latencies_ms)
+    record_latency("shape_slider_change", arrow_key_latencies_ms(page))
     page.keyboard.press("ArrowRight")
     page.get_by_text(re.compile(r"random 808 · seed \d+ · shape pitch \+0\.2")).first.wait_for(timeout=10_000)
     assert page.get_by_text("since the start").first.is_visible()
