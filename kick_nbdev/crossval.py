@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 from fastcore.script import call_parse
 
-from .core import N_SAMPLES
 from .fx import ringing_pitch_hz
 from .metrics import (AUDIBLE_DB, log_spectral_distance_db, attack_envelope_corr, onset_error_ms, decay_ms,
                                 is_kick_like, diversity_ratio, novelty, nearest_kick_index, nearest_kick_baseline,

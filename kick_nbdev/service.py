@@ -24,6 +24,7 @@ from .recipe import (Recipe, category_recall, interpolation_recipes, latent_reci
 from .pack import PACK_SIZES, POOL_FACTOR, Pack, make_pack
 from .storage import Storage, StorageUnavailable, encode_audio, storage_from_env, AUDIO_FORMATS, BIT_DEPTHS
 from .preprocess import AudioFileError, load_audio, preprocess
+from .length import LENGTH_RANGE_S, check_length_s, fit_length
 
 MAX_BATCH = 64                      # most kicks one call may render (interpolation / walk steps, number of variations)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # largest audio file `encode_upload` takes (the API's and the dashboard's limit), bytes
@@ -91,17 +92,19 @@ class KickService:
                     corpus_size=len(self.model.corpus_latents), formats=list(AUDIO_FORMATS), bit_depths=list(BIT_DEPTHS),
                     max_batch=MAX_BATCH, max_seed=MAX_SEED, storage=self.storage.kind,
                     categories=list(self.controls.categories.categories), shape_range=SHAPE_RANGE,
-                    shape_units={name: dict(size=size, unit=unit) for name, (size, unit) in self.controls.shape.units().items()})
+                    shape_units={name: dict(size=size, unit=unit) for name, (size, unit) in self.controls.shape.units().items()},
+                    length_range_s=list(LENGTH_RANGE_S))
 
     def decode(self, latents # (B, D) or (D,) latents, already checked
               )->np.ndarray: # (B, n_samples) float32 audio
         "Decode in one batch, one decode at a time (the dashboard's path to raw audio)."
         with self._decode_lock, torch.inference_mode(): return self.model.decode(latents)
 
-    def _recall(self, z, seed, fmt, bit_depth, fx, made):
+    def _recall(self, z, seed, fmt, bit_depth, fx, made, length_s=None):
         recall = dict(latent=latent_to_list(z), seed=seed, model_version=self.model.version, model_fingerprint=self.fingerprint,
                       library=f"kick_nbdev {__version__}", sample_rate=self.model.sample_rate, format=fmt, bit_depth=bit_depth)
         if fx is not None: recall["fx"] = fx  # no key at all when off: names from before FX stay valid
+        if length_s is not None: recall["length_s"] = length_s  # likewise: the model's own window records nothing
         return dict(recall, **(made or {}))
 
     def _kick(self, name, meta_name, recall, cached):
@@ -113,18 +116,21 @@ class KickService:
                bit_depth:int=16,         # one of `BIT_DEPTHS`
                seeds:list|None=None,     # B prior seeds to record (None entries for latents not drawn from a seed)
                fx:FxSettings|None=None,  # FX chain applied to every kick after decoding; None = off
-               made:dict|list|None=None  # how the latents were made (category, attributes, style transfer), recorded:
+               made:dict|list|None=None, # how the latents were made (category, attributes, style transfer), recorded:
                                          # one dict for every kick, or a list of B (dicts or None)
+               length_s:float|None=None  # length of every kick, s, within length.LENGTH_RANGE_S; None: the model's window
               )->list:                   # B `GeneratedKick`s, in order
-        "Store (or find stored) audio for each latent; everything not yet stored is decoded in one batch, then FX'd."
+        """Store (or find stored) audio for each latent; everything not yet stored is decoded in one batch, made
+        `length_s` long (`length.fit_length`: cut with a short fade, or continued by its own ringing), then FX'd."""
         fx_settings = fx_recall(fx)  # a ValueError naming the setting, before anything is decoded
+        if length_s is not None: length_s = check_length_s(length_s)
         if fmt not in AUDIO_FORMATS: raise ValueError(f"format must be one of {list(AUDIO_FORMATS)}, got {fmt!r}")
         if bit_depth not in BIT_DEPTHS: raise ValueError(f"bit_depth must be one of {list(BIT_DEPTHS)}, got {bit_depth!r}")
         latents = np.stack([check_latent(z, self.model.latent_dim) for z in latents])
         if not 1 <= len(latents) <= MAX_BATCH: raise ValueError(f"between 1 and {MAX_BATCH} latents per call, got {len(latents)}")
         seeds = [None] * len(latents) if seeds is None else list(seeds)
         mades = list(made) if isinstance(made, list) else [made] * len(latents)
-        recalls = [self._recall(z, s, fmt, bit_depth, fx_settings, m) for z, s, m in zip(latents, seeds, mades)]
+        recalls = [self._recall(z, s, fmt, bit_depth, fx_settings, m, length_s) for z, s, m in zip(latents, seeds, mades)]
         stems = ["kick_" + hashlib.sha256(json.dumps(r, sort_keys=True).encode()).hexdigest()[:32] for r in recalls]
         names = [(f"{s}.{fmt}", f"{s}.json") for s in stems]
         claimed, waiting = {}, {}  # names this call renders (-> first index) / names another call is rendering
@@ -139,6 +145,7 @@ class KickService:
             stored += [a for a in claimed if a not in todo]
             if todo:
                 with self._decode_lock, torch.inference_mode(): audio = self.model.decode(latents[list(todo.values())])
+                if length_s is not None: audio = np.stack([fit_length(y, self.model.sample_rate, length_s) for y in audio])
                 if fx_settings is not None: audio = apply_fx(audio, fx)  # numpy / pedalboard: outside the model's lock
                 for y, (audio_name, i) in zip(audio, todo.items()):
                     data = encode_audio(y, self.model.sample_rate, fmt, bit_depth, recall=recalls[i], title=stems[i],
@@ -158,54 +165,61 @@ class KickService:
         return [self._kick(a, m, r, a not in todo) for (a, m), r in zip(names, recalls)]
 
     def render_recipes(self, recipes:list, # `Recipe`s (12a_recipe)
-                       fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None)->list: # `GeneratedKick`s, in order
+                       fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None,
+                       length_s:float|None=None)->list: # `GeneratedKick`s, in order
         "`render` for recipes: each kick's seed and `made` recorded with it."
         return self.render([r.latent for r in recipes], fmt, bit_depth, seeds=[r.seed for r in recipes], fx=fx,
-                           made=[r.made for r in recipes])
+                           made=[r.made for r in recipes], length_s=length_s)
 
     def generate(self, latent,            # (D,) latent
                  fmt:str="wav", bit_depth:int=16, # file format and PCM width
                  fx:FxSettings|None=None, # FX chain after decoding; None = off
-                 attributes:dict|None=None # shape sliders applied to `latent` first (see `recipe.shaped_recipe`)
+                 attributes:dict|None=None, # shape sliders applied to `latent` first (see `recipe.shaped_recipe`)
+                 length_s:float|None=None  # kick length, s (see `render`); None: the model's window
                 )->GeneratedKick:
         "The kick at `latent` (moved by `attributes`)."
         recipe = latent_recipe(self.model, latent)
         if attributes: recipe = shaped_recipe(self.controls, recipe, attributes)
-        return self.render_recipes([recipe], fmt, bit_depth, fx)[0]
+        return self.render_recipes([recipe], fmt, bit_depth, fx, length_s)[0]
 
     def random(self, seed:int|None=None,  # seed in [0, MAX_SEED]; None = a new one
                fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None,
                category=None,             # None: the plain prior; a category name or {name: weight} blend (16_categories)
-               attributes:dict|None=None  # shape sliders applied to the drawn latent
+               attributes:dict|None=None, # shape sliders applied to the drawn latent
+               length_s:float|None=None   # kick length, s (see `render`); None: the model's window
               )->GeneratedKick:
         "A kick drawn from the prior (or a category's prior); the same seed and category always give the same kick."
         controls = self.controls if category is not None or attributes else None  # the plain prior needs no controls
-        return self.render_recipes([random_recipe(self.model, controls, seed, category, attributes)], fmt, bit_depth, fx)[0]
+        recipe = random_recipe(self.model, controls, seed, category, attributes)
+        return self.render_recipes([recipe], fmt, bit_depth, fx, length_s)[0]
 
     def interpolate(self, start, end,     # (D,) latents: the path's endpoints
                     steps:int=8,          # points on the path, 2..MAX_BATCH, endpoints included
                     mode:str="linear",    # "linear" or "slerp"
-                    fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None)->KickSet:
+                    fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None, length_s:float|None=None)->KickSet:
         "`steps` kicks from `start` to `end`, in path order."
         _check_steps(steps)
-        return KickSet(self.render_recipes(interpolation_recipes(self.model, start, end, steps, mode), fmt, bit_depth, fx))
+        path = interpolation_recipes(self.model, start, end, steps, mode)
+        return KickSet(self.render_recipes(path, fmt, bit_depth, fx, length_s))
 
     def walk(self, start,                 # (D,) first latent (clipped into the slider ranges)
              steps:int=16,                # points, 2..MAX_BATCH, the start included
              step_size:float=0.05,        # distance per step, fraction of the slider ranges, (0, 0.5]
              seed:int|None=None,          # walk seed; None = a new one
-             fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None)->KickSet:
+             fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None, length_s:float|None=None)->KickSet:
         "A smooth random walk of `steps` kicks from `start` inside the slider ranges."
         _check_steps(steps)
         seed = resolve_seed(seed)
-        return KickSet(self.render_recipes(walk_recipes(self.model, start, steps, step_size, seed), fmt, bit_depth, fx), seed)
+        path = walk_recipes(self.model, start, steps, step_size, seed)
+        return KickSet(self.render_recipes(path, fmt, bit_depth, fx, length_s), seed)
 
     def variations(self, latent,          # (D,) the kick to vary
                    n:int=4,               # number of kicks, 1..MAX_BATCH
                    intensity:float=0.3,   # 0 = the same kick .. 1 = as far as a typical corpus kick from the mean
                    seed:int|None=None,    # seed of the directions; None = a new one
                    fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None,
-                   category=None          # None: random directions; a category or blend: towards kicks of it
+                   category=None,         # None: random directions; a category or blend: towards kicks of it
+                   length_s:float|None=None # kick length, s (see `render`); None: the model's window
                   )->KickSet:
         """`n` kicks near `latent` (kept inside the ±MAX_ABS_LATENT bound). With a `category`, each variation lies
         `intensity` of the way from `latent` to a kick drawn from that category's prior."""
@@ -213,7 +227,7 @@ class KickService:
         seed = resolve_seed(seed)
         controls = None if category is None else self.controls
         near = variation_recipes(self.model, controls, latent_recipe(self.model, latent), n, intensity, seed, category)
-        return KickSet(self.render_recipes(near, fmt, bit_depth, fx), seed)
+        return KickSet(self.render_recipes(near, fmt, bit_depth, fx, length_s), seed)
 
     def style_recipe(self, body_latent, character_latent, # (D,) kicks A (body) and B (character)
                      strength:float=1.0   # 0 = kick B .. 1 = A's pitch and decay
@@ -226,9 +240,10 @@ class KickService:
     def style_transfer(self, body_latent,  # (D,) kick A: its pitch and decay are kept
                        character_latent,   # (D,) kick B: its click, tone and the rest are kept
                        strength:float=1.0, # 0 = kick B .. 1 = A's pitch and decay
-                       fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None)->GeneratedKick:
+                       fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None, length_s:float|None=None)->GeneratedKick:
         "The body of one kick with the character of another (17_style)."
-        return self.render_recipes([self.style_recipe(body_latent, character_latent, strength)], fmt, bit_depth, fx)[0]
+        recipe = self.style_recipe(body_latent, character_latent, strength)
+        return self.render_recipes([recipe], fmt, bit_depth, fx, length_s)[0]
 
     def pack(self, n:int=16,               # kicks, within PACK_SIZES (8..128)
              seed:int|None=None,           # pack seed; None = a new one
@@ -236,7 +251,8 @@ class KickService:
              fx:FxSettings|str|None=None,  # FX settings or a preset name, applied to every kick
              key:str|None=None,            # tune every kick: 'F1', or 'F' for each kick's nearest F
              fmt:str="wav", bit_depth:int=16,
-             progress=None                 # callable(done, total) as kicks are finished
+             progress=None,                # callable(done, total) as kicks are finished
+             length_s:float|None=None      # length of every kick, s (see `render`); None: the model's window
             )->Pack:
         """A sample pack (19_pack): the `n` most different kicks of a seeded pool drawn from the prior or a category's,
         FX'd, tuned, measured and named. Decodes go through the service's lock one batch at a time, so a pack being
@@ -250,7 +266,7 @@ class KickService:
             weights = category_recall(category)
             labels = "-".join(sorted(weights, key=weights.get, reverse=True)[:2])  # a blend's two main categories
         return make_pack(self.model, n, seed, pool=pool, labels=labels, fx=fx, key=key, fmt=fmt, bit_depth=bit_depth,
-                         progress=progress, decode=self.decode)
+                         progress=progress, decode=self.decode, length_s=length_s)
 
     def store_pack(self, pack:Pack # from `pack`
                   )->tuple:        # (storage name 'pack_<32 hex>.zip', direct URL or None)

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, create_
 from kick_nbdev import __version__
 from kick_nbdev.fx import FX_PRESETS, FxSettings, fx_catalog
 from kick_nbdev.latent import MAX_ABS_LATENT, MAX_SEED
+from kick_nbdev.length import LENGTH_RANGE_S
 from kick_nbdev.pack import PACK_SIZES
 from kick_nbdev.service import MAX_BATCH
 from kick_nbdev.shape import SHAPE_ATTRIBUTES, SHAPE_RANGE
@@ -77,6 +78,11 @@ class _Request(BaseModel):
     format: Format = "wav"
     bit_depth: BitDepth = 16
     fx: FxRequest | None = Field(None, description="Post-processing after decoding (see GET /api/fx); omit or null for none.")
+    length_s: float | None = Field(None, strict=True, ge=LENGTH_RANGE_S[0], le=LENGTH_RANGE_S[1], allow_inf_nan=False,
+        description=f"Length of every kick made, seconds, {LENGTH_RANGE_S[0]:g}..{LENGTH_RANGE_S[1]:g}: past the model's "
+                    f"window (GET /api/model: n_samples) the kick keeps ringing at its own pitch and decay; shorter kicks "
+                    f"end with a 10 ms fade. Omit or null for the model's window. Recorded in the sidecar.",
+        examples=[1.5])
 
     def fx_settings(self)->FxSettings|None:
         return None if self.fx is None else self.fx.settings()
@@ -243,12 +249,14 @@ class ModelResponse(BaseModel):
     categories: list[str] = Field(description="Values of `category` (and keys of `category_weights`).")
     shape_range: float = Field(description="Every shape attribute must lie within ± this.")
     shape_units: dict[str, ShapeUnit] = Field(description="What one unit of each shape slider is, on this model.")
+    length_range_s: list[float] = Field(description="Smallest and largest `length_s` a request may ask for, seconds.")
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "model_version": "0.1.0+wave-20261125", "model_fingerprint": "c5b0fc59b12331a4", "decoder": "wave",
         "sample_rate": 44100, "n_samples": 16384, "latent_dim": 8, "latent_bound": 10.0, "slider_low": [-3.0] * 8,
         "slider_high": [3.0] * 8, "latent_mean": [0.0] * 8, "latent_std": [1.0] * 8, "corpus_size": 90,
         "formats": ["wav", "flac"], "bit_depths": [16, 24], "max_batch": 64, "max_seed": MAX_SEED, "storage": "local",
-        "categories": list(CATEGORIES), "shape_range": SHAPE_RANGE, "shape_units": {"pitch": {"size": 3.67, "unit": "semitones"}}}]})
+        "categories": list(CATEGORIES), "shape_range": SHAPE_RANGE, "shape_units": {"pitch": {"size": 3.67, "unit": "semitones"}},
+        "length_range_s": list(LENGTH_RANGE_S)}]})
 
 class FxSetting(BaseModel):
     low: float = Field(description="Smallest value accepted, in `unit`.")

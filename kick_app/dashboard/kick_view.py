@@ -46,10 +46,20 @@ class KickView(pn.viewable.Viewer):
     def _draw(self, kick):
         if kick is not self.state.kick: return  # a newer kick is current already
         ref_audio, ref_label = self.state.reference(kick)
-        with pn.io.hold():  # .data.update sends only the changed columns (not the time axis)
-            self.wave_source.data.update(a=self.state.heard(kick), b=np.asarray(ref_audio, np.float32))
+        a, b = self.state.heard(kick), np.asarray(ref_audio, np.float32)
+        with pn.io.hold():
+            if a.size != len(self.wave_source.data["t_ms"]): self._set_duration(a, b)   # the Length changed
+            else: self.wave_source.data.update(a=a, b=b)  # sends only the changed columns (not the time axis)
             self.wave_fig.title.text = f"Waveform (A = current, B = {ref_label})"
             self._draw_spectrogram()
+
+    def _set_duration(self, a:np.ndarray, b:np.ndarray): # (T,) A and B at the sidebar's Length
+        "A new time axis (and x range, and spectrogram width) for kicks of another length."
+        sr = self.state.model.sample_rate
+        duration_ms = a.size * 1000 / sr
+        self.wave_source.data = dict(t_ms=np.arange(a.size, dtype=np.float32) * 1000 / sr, a=a, b=b)
+        self.wave_fig.x_range.update(start=0, end=duration_ms, bounds=(0, duration_ms))
+        self.spec_source.data = dict(self.spec_source.data, dw=[duration_ms])
 
     def _draw_spectrogram(self):
         "The spectrogram of A or B, as the A/B switch says."

@@ -66,7 +66,7 @@ class PackCard(pn.viewable.Viewer):
             progress = lambda done, total: in_document(functools.partial(setattr, self.pack_progress, "value", 100 * done // total))
             start = time.perf_counter()
             try:
-                pack = self.state.service.pack(n, seed, category, progress=progress, **settings)
+                pack = self.state.service.pack(n, seed, category, progress=progress, length_s=self.state.length_s, **settings)
                 data, elapsed_s = pack.to_zip(), time.perf_counter() - start
             except Exception as e:  # the thread's end: the card must come back whatever went wrong
                 log.exception("pack of %d kicks (seed %d) failed", n, seed)
@@ -87,14 +87,15 @@ class PackCard(pn.viewable.Viewer):
         self.pack_summary.object = (
             f"**{info['n']} kicks** ({'any category' if category is None else category_label(category)}), "
             f"notes {kicks[0]['note']}–{kicks[-1]['note']}" + (f", tuned to {info['key']}" if info["key"] else "") +
-            f", {fx} · seed {info['pack_seed']} · made in {elapsed_s:.1f} s · {len(data) / 1e6:.1f} MB")
+            f", {fx}" + (f", {info['length_s']:g} s long" if info.get("length_s") else "") + f" · seed {info['pack_seed']} · made in {elapsed_s:.1f} s · {len(data) / 1e6:.1f} MB")
 
     def __panel__(self):
         return pn.Card(
             pn.pane.Markdown("A cohesive, varied pack from the category picked above: the kicks farthest apart among "
                              f"{POOL_FACTOR} candidates each, ordered by pitch, with a manifest (CSV + JSON) of their note, "
                              "decay and loudness. A key tunes every kick to that pitch class (kicks that will not tune are "
-                             "replaced); with the current FX settings, their tuning is the key unless one is picked here."),
+                             "replaced); with the current FX settings, their tuning is the key unless one is picked here. The kicks "
+                             "are as long as the sidebar's Length."),
             pn.Row(self.pack_size, self.pack_key, self.pack_fx, self.pack_button),
             self.pack_progress, pn.Row(self.pack_download, self.pack_summary, sizing_mode="stretch_width"),
             title="Sample pack", collapsed=False, sizing_mode="stretch_width")

@@ -6,6 +6,7 @@ from pathlib import Path
 import panel as pn
 
 from kick_nbdev.latent import nearest_corpus_kicks
+from kick_nbdev.length import LENGTH_RANGE_S
 from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
 from kick_nbdev.service import MAX_UPLOAD_BYTES
 from kick_nbdev.recipe import latent_recipe
@@ -30,6 +31,12 @@ class Sidebar(pn.viewable.Viewer):
                                            label="⬇ WAV", color="success", sizing_mode="stretch_width")
         self.json_download = w.FileDownload(callback=lambda: self._download("json"), filename="kick.json",
                                             label="⬇ Recall JSON", sizing_mode="stretch_width")
+        window_s = round(state.model.n_samples / state.model.sample_rate, 2)
+        self.length = w.FloatSlider(label="Length (s)", start=LENGTH_RANGE_S[0], end=LENGTH_RANGE_S[1], step=0.01,
+                                    value=window_s, sizing_mode="stretch_width")
+        self.length.param.watch(state.on_user(lambda e: self.set_length(self.length.value)), "value_throttled")  # on release
+        self.window_button = w.Button(label=f"model window ({window_s:g} s)", align="end", width=150)
+        self.window_button.on_click(lambda e: self.set_length(None))
         self.upload = w.FileInput(accept=UPLOAD_TYPES, multiple=False, sizing_mode="stretch_width")
         self.upload.param.watch(lambda e: e.new and self.upload_kick(e.new, self.upload.filename or "upload"), "value")
         self.history_select = w.Select(label="History (click to recall)", size=10, sizing_mode="stretch_width")
@@ -46,6 +53,15 @@ class Sidebar(pn.viewable.Viewer):
         self.info.object = (f"### {kick.label}\n" + (f"seed **{kick.seed}**\n\n" if kick.seed is not None else "\n")
                             + (f"Closest corpus kicks:{nearest}" if nearest else ""))
         self.wav_download.filename, self.json_download.filename = f"{file_stem(kick)}.wav", f"{file_stem(kick)}.json"
+
+    def set_length(self, length_s:float|None # seconds within LENGTH_RANGE_S; None: the model's window
+                  ):
+        "Every kick heard, downloaded and packed from now on is `length_s` long; the current kick is heard again at it."
+        state = self.state
+        state.length_s = None if length_s is None else float(length_s)
+        if length_s is None:
+            with state.quietly(): self.length.value = round(state.model.n_samples / state.model.sample_rate, 2)
+        if state.kick is not None: state.show(state.kick, commit=False)
 
     def _list_history(self):
         with self.state.quietly():
@@ -70,7 +86,7 @@ class Sidebar(pn.viewable.Viewer):
     def _download(self, kind:str)->io.BytesIO:
         "The stored file (audio or sidecar JSON) of the current kick, through the FX chain: the same bytes the API serves."
         state = self.state
-        try: stored = state.service.render_recipes([state.kick.recipe], "wav", 16, fx=state.fx)[0]
+        try: stored = state.service.render_recipes([state.kick.recipe], "wav", 16, fx=state.fx, length_s=state.length_s)[0]
         except StorageUnavailable as e:
             state.notify_error(f"storage unavailable, try again: {e}"); raise
         except ValueError as e:  # FX that cannot apply to this kick (a tuning too far from its pitch)
@@ -81,7 +97,8 @@ class Sidebar(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Column(
-            self.info, self.pitch_info, pn.Row(self.wav_download, self.json_download),
+            self.info, self.pitch_info, pn.Row(self.length, self.window_button, sizing_mode="stretch_width"),
+            pn.Row(self.wav_download, self.json_download),
             pn.pane.Markdown(f"**Upload a kick** (WAV/FLAC/OGG/AIFF, at most {MAX_UPLOAD_BYTES // 2**20} MB): B plays the "
                              "original, A the model's reconstruction."), self.upload, self.history_select,
             pn.pane.Markdown("**Keys:** `R` a new random kick · `space` play it again (sound starts after "

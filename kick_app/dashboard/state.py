@@ -11,6 +11,7 @@ import param
 from kick_nbdev.core import LRU
 from kick_nbdev.fx import FxSettings, apply_fx
 from kick_nbdev.latent import check_latent, new_seed, slider_ranges
+from kick_nbdev.length import LENGTH_RANGE_S, fit_length
 from kick_nbdev.recipe import Recipe
 from kick_nbdev.service import KickService
 from kick_nbdev.shape import shape_descriptors
@@ -52,6 +53,8 @@ class DashboardState(param.Parameterized):
     kick = param.ClassSelector(class_=Kick, doc="the kick on screen and in the player (watchers fire on every `show`)")
     history = param.List(default=[], doc="this session's kicks, oldest first (at most HISTORY_SIZE)")
     fx = param.ClassSelector(class_=FxSettings, default=None, allow_None=True, doc="the FX chain heard; None: off")
+    length_s = param.Number(default=None, allow_None=True, bounds=LENGTH_RANGE_S,
+                            doc="length of every kick heard, downloaded and packed, s (14a_length); None: the model's window")
     anchor = param.Parameter(default=None, doc="(Kick, direction seed) of the variation control")
     sequence = param.List(default=[], doc="the kicks of the sequence to play in time")
     sequence_id = param.Integer(default=0, doc="incremented to play `sequence`")
@@ -101,20 +104,23 @@ class DashboardState(param.Parameterized):
 
     def heard(self, kick:Kick,         # a kick of this session
               original:bool=False      # its uploaded original instead of its decoded audio
-             )->np.ndarray: # (n_samples,) float32: `kick.audio` (or `.original`) through the FX chain; itself while it is off
-        "What the page plays and draws for `kick`; processed once per (kick, settings), so replays and redraws are free."
-        dry, settings = kick.original if original else kick.audio, self.fx
-        if settings is None: return dry
+             )->np.ndarray: # (T,) float32: `kick.audio` (or `.original`) at `length_s`, through the FX chain; itself while both are off
+        "What the page plays and draws for `kick`; processed once per (kick, length, settings), so replays and redraws are free."
+        dry, settings, length_s = kick.original if original else kick.audio, self.fx, self.length_s
+        if settings is None and length_s is None: return dry
         def process():
-            try: return apply_fx(dry, settings)
+            sized = dry if length_s is None else fit_length(dry, self.model.sample_rate, length_s)
+            if settings is None: return sized
+            try: return apply_fx(sized, settings)
             except ValueError as e:  # once per kick and settings: the dry kick, and why
                 self.notify_error(f"FX off for {kick.label}{' (original)' if original else ''}: {e}")
-                return dry
-        return self._heard.get_or_make((kick, original, astuple(settings)), process)
+                return sized
+        key = (kick, original, None if settings is None else astuple(settings), length_s)
+        return self._heard.get_or_make(key, process)
 
     def descriptors(self, kick:Kick)->dict: # `shape_descriptors` of what is heard of `kick` (through the FX chain)
         "The measured pitch, decay, punch, brightness and sub of `kick` as heard, once per (kick, FX settings)."
-        key = (kick, None if self.fx is None else astuple(self.fx))
+        key = (kick, None if self.fx is None else astuple(self.fx), self.length_s)
         return self._measured.get_or_make(key, lambda: shape_descriptors(self.heard(kick)))
 
     def reference(self, kick:Kick)->tuple: # (audio, label) of the B side of the A/B comparison

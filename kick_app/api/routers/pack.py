@@ -13,7 +13,8 @@ router = APIRouter(prefix="/api", tags=["generate"])
 def pack(body:PackRequest, request:Request, service:Service):
     "A sample pack of `n` kicks chosen to differ from each other, named by note and category, with a manifest, zipped."
     with client_errors():
-        made = service.pack(body.n, body.seed, body.category_spec(), body.fx_settings(), body.key, body.format, body.bit_depth)
+        made = service.pack(body.n, body.seed, body.category_spec(), body.fx_settings(), body.key, body.format, body.bit_depth,
+                            length_s=body.length_s)
     if body.delivery == "zip":
         return Response(made.to_zip(), media_type="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="{made.name}.zip"'})
