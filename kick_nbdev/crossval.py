@@ -185,7 +185,7 @@ def compare_candidates(candidates:dict,       # name -> make_candidate
     "Cross-validate every candidate on the same folds; their fold means and spreads side by side."
     results = {name: cross_validate(make, kicks, manifest, **kwargs) for name, make in candidates.items()}
     table = pd.concat({name: r.summary[["mean", "std"]] for name, r in results.items()}, axis=1)
-    table["target"] = next(iter(results.values())).summary["target"]
+    table[("target", "")] = next(iter(results.values())).summary["target"]
     return table, results
 
 # %% ../nbs/09a_crossval.ipynb #1fa7adf7
