@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from . import __version__
-from .fx import FxSettings, apply_fx, fx_catalog, fx_recall
+from .fx import FxSettings, apply_fx, fx_recall
 from .core import LRU
 from .latent import check_latent, latent_to_list, slider_ranges, resolve_seed, MAX_ABS_LATENT, MAX_SEED
 from .model import load_model

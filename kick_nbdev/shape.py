@@ -7,7 +7,7 @@ __all__ = ['SHAPE_ATTRIBUTES', 'SHAPE_RANGE', 'SUB_FLOOR', 'COUPLING', 'FIT_BATC
            'ridge_directions', 'ShapeControls', 'sweep_report']
 
 # %% ../nbs/15_shape.ipynb #56ab23ef
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import numpy as np
 
 from . import metrics
