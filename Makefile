@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
 
-.PHONY: install serve test test-notebooks test-pytest check-sync sysdeps sync readme data train bench eval
+.PHONY: install serve test test-notebooks test-slow test-pytest lint check-sync sysdeps sync readme docs data train bench eval
 
 # Re-install only when the declared requirements change.
 $(STAMP): settings.ini setup.py
@@ -22,8 +22,12 @@ install: $(STAMP)
 serve: install
 	$(PY) api.py --host $(HOST) --port $(PORT)
 
-## Every test: library == notebooks, clean notebooks, nbdev_test, pytest (API, S3, browser).
-test: install sysdeps check-sync test-notebooks test-pytest
+## Every test: library == notebooks, clean notebooks, static check, nbdev_test, pytest (API, S3, browser).
+test: install sysdeps check-sync lint test-notebooks test-pytest
+
+## Undefined names, unused imports and the like (pyflakes' rules) in the library, the apps and the tests.
+lint: install
+	$(BIN)/ruff check --select F kick_nbdev kick_app tests benchmarks api.py dashboard.py
 
 sysdeps:
 	bash .ci/sysdeps.sh
@@ -34,6 +38,10 @@ check-sync: install
 test-notebooks: install
 	cd nbs && ../$(BIN)/nbdev_test --path . --n_workers 2 --timing
 
+## The measurements marked `#| slow` in the notebooks (minutes each; not part of `make test`).
+test-slow: install
+	cd nbs && ../$(BIN)/nbdev_test --path . --n_workers 1 --flags slow --timing
+
 test-pytest: install
 	$(PY) -m pytest -q tests
 
@@ -41,6 +49,10 @@ test-pytest: install
 sync: install readme
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
+
+## The notebooks, with their outputs, as a static HTML site in _docs/ (served at /guide/ by `make serve`).
+docs: install
+	$(PY) -m kick_app.docs --nbs nbs --out _docs
 
 readme: install
 	$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout 2>/dev/null > README.md

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Fails when the library is not what the notebooks export, or when a notebook is not clean.
-# Works on copies, so it judges the working tree without touching it (and without needing git).
+# Works on copies, so it judges the working tree without touching it (and without needing git): the notebooks are
+# exported inside a temporary copy of the project, never into the real kick_nbdev/ (a hand edit there must fail, not vanish).
 set -euo pipefail
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cp -r kick_nbdev "$tmp/lib_before"
-nbdev_export
-if ! diff -r -x __pycache__ "$tmp/lib_before" kick_nbdev; then
+mkdir "$tmp/export"
+cp settings.ini "$tmp/export/"
+cp -r nbs "$tmp/export/nbs"
+cp -r kick_nbdev "$tmp/export/kick_nbdev"
+(cd "$tmp/export" && nbdev_export)
+if ! diff -r -x __pycache__ kick_nbdev "$tmp/export/kick_nbdev"; then
   echo "FAIL: kick_nbdev/ differs from what nbs/ exports. Run nbdev_export and commit both." >&2; exit 1
 fi
 cp -r nbs "$tmp/nbs"

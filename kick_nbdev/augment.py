@@ -13,7 +13,7 @@ import scipy.fft
 import soxr
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import sosfilt
-from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, onset_index
+from .core import SAMPLE_RATE, onset_index
 from .preprocess import FADE_OUT_MS, restore_invariants
 
 # %% ../nbs/03_augment.ipynb #2eef5b06

@@ -356,8 +356,9 @@ class KickModel:
 
     def checkpoint(self)->dict:
         "Everything needed to rebuild this model."
-        return dict(config=asdict(self.config), state_dict=self.vae.state_dict(), latent_mean=self.latent_mean,
-                    latent_std=self.latent_std, corpus_latents=self.corpus_latents, corpus_meta=self.corpus_meta,
+        tensor = lambda a: torch.from_numpy(np.ascontiguousarray(a))  # tensors, not numpy: loadable with weights_only=True
+        return dict(config=asdict(self.config), state_dict=self.vae.state_dict(), latent_mean=tensor(self.latent_mean),
+                    latent_std=tensor(self.latent_std), corpus_latents=tensor(self.corpus_latents), corpus_meta=self.corpus_meta,
                     version=self.version, train_summary=self.train_summary)
 
     def save(self, path): # file to write (parent folders are created)
@@ -386,9 +387,15 @@ class KickModel:
         return (f"KickModel({self.version}, decoder={self.config.decoder}, latent_dim={self.latent_dim}, "
                 f"{self.n_samples} samples @ {self.sample_rate} Hz, {len(self.corpus_latents)} corpus kicks)")
 
+# numpy arrays in checkpoints written before arrays were saved as tensors: plain data, allowed by name
+_CHECKPOINT_NUMPY = [np._core.multiarray._reconstruct, np.ndarray, np.dtype, type(np.dtype(np.float32)),
+                     type(np.dtype(np.float64)), np._core.multiarray.scalar]
+
 @functools.lru_cache(maxsize=4)
 def _load_cached(path:str, mtime:float):
-    try: ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    # weights_only: a checkpoint given by a user (KICK_MODEL_PATH) holds tensors and plain data and can never run code
+    try:
+        with torch.serialization.safe_globals(_CHECKPOINT_NUMPY): ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e: raise ValueError(f"cannot read checkpoint {path}: {e}") from e
     return KickModel.from_checkpoint(ckpt, source=path)
 

@@ -68,7 +68,7 @@ def loudness_lufs(x:np.ndarray,                # (T,) one kick (any length)
 # %% ../nbs/19_pack.ipynb #1ae5228b
 PACK_SIZES = (8, 128)   # a pack holds between 8 and 128 kicks
 POOL_FACTOR = 16        # candidates drawn from the prior per kick of the pack
-MANIFEST_COLUMNS = ("file", "index", "note", "cents", "fundamental_hz", "decay_ms", "peak_dbfs", "loudness_lufs",
+MANIFEST_COLUMNS = ("file", "index", "note", "cents", "ringing_pitch_hz", "decay_ms", "peak_dbfs", "loudness_lufs",
                     "category", "seed", "latent")   # one row per kick; the CSV adds the pack-level PACK_CSV_COLUMNS
 PACK_CSV_COLUMNS = ("pack_seed", "key", "fx_preset", "fx", "model_version")
 
@@ -281,7 +281,7 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
         note, category = notes[i][0], labels[picks[i]]
         tag = _file_tag(category) if category else ""
         kicks.append(dict(file=check_name(f"kick_{index:0{width}d}_{_note_tag(note)}{'_' + tag if tag else ''}.{fmt}"),
-                          index=index, note=note, cents=round(notes[i][1], 1), fundamental_hz=round(pitch_hz[i], 2),
+                          index=index, note=note, cents=round(notes[i][1], 1), ringing_pitch_hz=round(pitch_hz[i], 2),
                           decay_ms=round(float(decays_ms[i]), 1), peak_dbfs=round(float(peak_dbfs(audio[i])), 2),
                           loudness_lufs=round(loudness[i], 2), category=category, seed=pool_seeds[picks[i]],
                           latent=latent_to_list(latents[i])))

@@ -9,7 +9,7 @@ __all__ = ['SHAPE_ATTRIBUTES', 'SHAPE_RANGE', 'SUB_FLOOR', 'COUPLING', 'FIT_BATC
            'units_report']
 
 # %% ../nbs/15_shape.ipynb #56ab23ef
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import numpy as np
 
 from . import metrics
@@ -210,7 +210,7 @@ UNITS_REPORT_AMOUNTS = dict(pitch=2.0, decay=30.0, punch=3.0, brightness=3.0, su
 def units_report(model, shape:ShapeControls,   # the model and its fitted (straight-line) controls
                  n:int=64, seed:int=11,        # random kicks, seed
                  amounts:dict=UNITS_REPORT_AMOUNTS
-                )->'pd.DataFrame':             # one row per (slider, sign, method)
+                ):                             # pandas DataFrame, one row per (slider, sign, method)
     "How often each slider moves its own descriptor the right way and leaves the pitch within 1 semitone."
     import pandas as pd
     from kick_nbdev.latent import slider_ranges

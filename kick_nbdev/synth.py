@@ -8,7 +8,7 @@ __all__ = ['RENDER_PAST_END_MS', 'CATEGORIES', 'CATEGORY_RANGES', 'KickParams', 
 # %% ../nbs/02_synth.ipynb #287a6f8c
 from dataclasses import dataclass
 import numpy as np
-from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
+from .core import SAMPLE_RATE, N_SAMPLES, ONSET_SAMPLE, db_to_amp
 from .preprocess import FADE_OUT_MS, restore_invariants
 
 RENDER_PAST_END_MS = 5.0  # extra audio rendered beyond the output, so the crop (and its fade) always has material, ms

@@ -8,7 +8,7 @@ import soxr
 from fastapi.testclient import TestClient
 
 import api
-from kick_nbdev.fx import FX_BOUNDS, FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
+from kick_nbdev.fx import FX_BOUNDS, FX_PRESETS, apply_fx, hz_to_note, ringing_pitch_hz
 from kick_nbdev.model import DEFAULT_CHECKPOINT, load_model
 from kick_nbdev.service import fx_recall
 from kick_nbdev.storage import encode_audio, read_recall

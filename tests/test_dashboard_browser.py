@@ -15,8 +15,11 @@ from kick_nbdev.controls import controls_path, load_controls
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "artifacts"
-TRIALS = 7  # latency measurements per kind (the median is reported)
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason=f"{CHROMIUM} is missing: apt-get install -y chromium")
+TRIALS = 7                 # latency measurements per kind (the median is reported)
+LATENCY_TARGET_MS = 150    # the producers' target from an action to its sound decoded in the page, ms
+REQUIRE_BROWSER = os.environ.get("KICK_REQUIRE_BROWSER") == "1"  # CI (.ci/run): a missing browser fails, never skips
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file() and not REQUIRE_BROWSER,
+                                reason=f"{CHROMIUM} is missing: apt-get install -y chromium (KICK_REQUIRE_BROWSER=1 makes this a failure)")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -48,23 +51,32 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    "One browser page on the dashboard, kept across the tests of this module (like one producer's session)."
+def browser():
+    "Headless Chromium, one per module (KICK_REQUIRE_BROWSER=1 and no Chromium: every test here fails, saying why)."
+    if not Path(CHROMIUM).is_file(): pytest.fail(f"{CHROMIUM} is missing (KICK_REQUIRE_BROWSER=1): apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        pg.errors = []
-        pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-        pg.goto(server[0] + "/")
-        pg.wait_for_function("window.kickPlayer && window.kickPlayer.decodes >= 1", timeout=30_000)
-        # when did the user act? (capture phase: before any handler of the page)
-        pg.evaluate("""() => { for (const type of ["pointerdown", "keydown"])
-                                 document.addEventListener(type, () => { window.userActedAt = performance.now(); }, true); }""")
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(server, browser):
+    "A fresh page (a new dashboard session) per test, so that no test depends on what an earlier one did."
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(server[0] + "/")
+    pg.wait_for_function("window.kickPlayer && window.kickPlayer.decodes >= 1", timeout=30_000)
+    # when did the user act? (capture phase: before any handler of the page)
+    pg.evaluate("""() => { for (const type of ["pointerdown", "keydown"])
+                             document.addEventListener(type, () => { window.userActedAt = performance.now(); }, true); }""")
+    yield pg
+    context.close()
 
 
 def decodes(page)->int:
@@ -73,6 +85,16 @@ def decodes(page)->int:
 
 def wait_for_new_audio(page, before:int, timeout_ms:int=15_000):
     page.wait_for_function(f"window.kickPlayer.decodes > {before}", timeout=timeout_ms)
+
+
+def wait_until_no_new_audio(page, quiet_ms:int=1500, timeout_s:float=30.0):
+    "Wait until no new kick has reached the player for `quiet_ms` (a burst of clicks is all served)."
+    deadline, last = time.monotonic() + timeout_s, decodes(page)
+    while True:
+        page.wait_for_timeout(quiet_ms)
+        if decodes(page) == last: return
+        last = decodes(page)
+        assert time.monotonic() < deadline, f"new kicks still arriving after {timeout_s} s"
 
 
 def source_column(page, name:str, column:str)->list:
@@ -119,9 +141,8 @@ def test_random_changes_plot_and_sound_and_latency(page):
         page.wait_for_timeout(150)
     button = page.get_by_role("button", name="Random kick")
     for _ in range(10): button.click(delay=0)                          # a burst: the page ends on one kick, heard and drawn
-    page.wait_for_timeout(2000)
-    heard, drawn = page.evaluate("window.kickPlayer.checksum"), plotted_waveform_sum(page)
-    assert abs(heard - drawn) < 1e-3 * drawn
+    wait_until_no_new_audio(page)
+    page.wait_for_function(f"Math.abs(window.kickPlayer.checksum - ({WAVEFORM_SUM})) < 1e-4 * ({WAVEFORM_SUM})", timeout=10_000)
     before, plays = decodes(page), page.evaluate("window.kickPlayer.plays")
     page.locator("body").press("r")                                     # the R key
     wait_for_new_audio(page, before)
@@ -188,7 +209,7 @@ def test_slider_move_changes_the_audio_and_latency(page):
         page.wait_for_timeout(16)
     page.mouse.up()
     wait_for_new_audio(page, before)
-    page.wait_for_timeout(500)
+    wait_until_no_new_audio(page, quiet_ms=1000)                        # the throttle's last render has arrived
     latent = json.loads(page.locator("textarea").filter(visible=True).first.input_value())["latent_vector"]
     slider_value = page.evaluate("""[...Bokeh.documents[0].all_models].find(m => m.type === "Slider" && m.title === "dimension 0").value""")
     assert abs(latent[0] - slider_value) < 1e-6                         # the sound is the slider's final position
@@ -245,7 +266,6 @@ def test_fx_preset_changes_the_sound_and_shows_the_pitch(page):
     wait_for_new_audio(page, before)
     assert page.evaluate("window.kickPlayer.checksum") != checksum                          # the kick through the chain
     page.wait_for_function(f"({WAVEFORM_SUM}) !== {wave}", timeout=10_000)                  # and its plot
-    # the chain is on (waited for: the walk of the test before may still be playing, and one of its steps be the new audio)
     page.wait_for_function("""[...Bokeh.documents[0].all_models].find(m => m.type === "Switch").active""", timeout=10_000)
     pitch = page.get_by_text(re.compile(r"\(after FX\)")).first                            # the pitch of what is heard
     pitch.wait_for(timeout=10_000)
@@ -276,7 +296,12 @@ def test_random_during_a_walk_stops_it(page):
 
 
 def test_category_shape_sliders_and_a_pack(page):
-    "From the random 808 kick of the test before (the category stays picked)."
+    "A random 808 kick, a pack of 8 from that category, then the Shape sliders move the kick."
+    page.get_by_role("button", name="808", exact=True).click()
+    before = decodes(page)
+    page.get_by_role("button", name="Random kick").click()
+    wait_for_new_audio(page, before)
+    page.get_by_role("heading", name=re.compile(r"random 808 · seed \d+")).wait_for(timeout=10_000)
     size = page.locator(".bk-input-group", has_text="Kicks").locator(".noUi-handle")  # the pack: 8 kicks (the range's start)
     size.focus()
     page.keyboard.press("Home")
@@ -305,17 +330,20 @@ def test_category_shape_sliders_and_a_pack(page):
     assert page.errors == []
 
 
-def test_server_logged_no_errors(page, server):
+def test_server_logged_no_errors(server):
     log = server[1].read_text()
     assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
 
 
 def record_latency(kind:str, latencies_ms:list):
-    "Print the measurements and keep them in artifacts/dashboard_latency.json (the target is <= 150 ms)."
+    """Print the measurements, keep them in artifacts/dashboard_latency.json, and check that the fastest trial meets
+    LATENCY_TARGET_MS. The tests share 2 cores with other work (load averages of 7 seen), which adds time to some
+    trials but never removes any: a code path that is too slow (a second decode or a measurement before the sound is
+    sent) fails in every trial, a busy machine only in some. The median is reported (quiet machine: 45-115 ms)."""
     path = ARTIFACTS / "dashboard_latency.json"
     data = json.loads(path.read_text()) if path.is_file() else {}
     data[kind] = dict(median_ms=statistics.median(latencies_ms), min_ms=min(latencies_ms), max_ms=max(latencies_ms),
                       trials_ms=[round(v, 1) for v in latencies_ms])
     path.write_text(json.dumps(data, indent=2))
     print(f"\n{kind}: median {statistics.median(latencies_ms):.0f} ms over {len(latencies_ms)} trials {data[kind]['trials_ms']}")
-    assert statistics.median(latencies_ms) < 1000   # a loose bound for a shared 2-core machine; the number is reported
+    assert min(latencies_ms) <= LATENCY_TARGET_MS, f"{kind}: fastest of {len(latencies_ms)} trials {min(latencies_ms):.0f} ms"

@@ -2,10 +2,13 @@
 the routers and the dashboard at `/`."""
 import argparse, logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import torch
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from kick_nbdev import __version__
@@ -46,9 +49,20 @@ def create_app(service:KickService|None=None, # a ready service; None = build on
                        per_path={"/api/encode": MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES})
     add_error_handlers(app)
     for router in (kicks.router, pack.router, files.router, info.router): app.include_router(router)
+    mount_guide(app, app.state.settings.docs_dir)
     from kick_app.dashboard.app import mount_dashboard  # panel + bokeh-fastapi: imported only when an app is built
     mount_dashboard(app)
     return app
+
+def mount_guide(app:FastAPI, docs_dir:Path # the site `make docs` writes
+               )->None:
+    "The notebooks as HTML at /guide/ (the dashboard's header links them); a 404 that says how to build them if absent."
+    if (docs_dir / "index.html").is_file():
+        app.mount("/guide", StaticFiles(directory=docs_dir, html=True), name="guide")
+        return
+    @app.get("/guide/", include_in_schema=False)
+    def guide_not_built():
+        return PlainTextResponse(f"The guide is not built here: `make docs` renders nbs/ into {docs_dir}/.", status_code=404)
 
 def main(argv=None):
     "`python api.py --host --port`: serve the API and the dashboard with uvicorn."

@@ -95,8 +95,8 @@ class ShapeAttributes(BaseModel):
     """Named shape sliders: each moves the kick along a latent direction learned from what the model plays, in standard
     deviations of its descriptor across the model's kicks (GET /api/model: `shape_units`). Omitted sliders stay at 0."""
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"pitch": -1.0, "decay": 0.5}]})
-    pitch: ShapeValue | None = Field(None, description="Fundamental of the ringing body (semitones per unit: see shape_units).")
-    decay: ShapeValue | None = Field(None, description="Time from the peak to -40 dB.")
+    pitch: ShapeValue | None = Field(None, description="Ringing pitch of the body (semitones per unit: see shape_units).")
+    decay: ShapeValue | None = Field(None, description="Decay: time from the peak to -40 dB.")
     punch: ShapeValue | None = Field(None, description="Energy of the first 10 ms over the next 100 ms.")
     brightness: ShapeValue | None = Field(None, description="Spectral centroid.")
     sub: ShapeValue | None = Field(None, description="Share of the energy below 60 Hz.")
@@ -189,7 +189,8 @@ class WalkRequest(_Request):
 
 # ---------------------------------------------------------------------------------------------- response models
 class KickGenerationResponse(BaseModel):
-    wavUrl: str = Field(description="Absolute URL of the audio file (WAV or FLAC, as requested).")
+    wavUrl: str = Field(description="Absolute URL of the audio file: a WAV, or a FLAC when `format` is flac (the name "
+                                    "is the original contract's, kept as it is).")
     latent_used: list[float] = Field(description="Exactly the latent vector that was decoded.")
     request_id: str = Field(description="Unique id of this request (and item).")
     seed: int | None = Field(None, description="The prior seed that reproduces this kick (random kicks only).")
@@ -215,8 +216,9 @@ class PackResponse(BaseModel):
     zipUrl: str = Field(description="Absolute URL of the zip: the audio files, manifest.csv and manifest.json in one folder.")
     name: str = Field(description="The pack's folder name inside the zip, e.g. kick_pack_1_F.")
     seed: int = Field(description="The pack seed: the same request with it gives the same pack.")
-    kicks: list[dict[str, Any]] = Field(description="The manifest, one entry per kick: file, note, cents, fundamental_hz, "
-                                                    "decay_ms, peak_dbfs, loudness_lufs, latent, seed, category.")
+    kicks: list[dict[str, Any]] = Field(description="The manifest, one entry per kick: file, note, cents, ringing_pitch_hz "
+                                                    "(the pitch the body settles to), decay_ms (peak to -40 dB), peak_dbfs, "
+                                                    "loudness_lufs, latent, seed, category.")
     info: dict[str, Any] = Field(description="Pack facts: key, FX, model version, pool size, kicks skipped as untunable.")
     request_id: str
 

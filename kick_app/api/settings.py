@@ -13,12 +13,14 @@
 | `KICK_S3_URL_EXPIRES_S` | `3600` | lifetime of presigned download URLs, seconds |
 | `KICK_CORS_ORIGINS` | none (same origin only) | comma-separated origins allowed by CORS, or `*` |
 | `KICK_TORCH_THREADS` | `1` | torch intra-op threads (decodes are serialised: one thread each keeps latency steady on a shared machine) |
+| `KICK_DOCS_DIR` | `_docs` (in the working directory) | the notebooks as HTML (`make docs`), served at `/guide/` |
 
 The library reads two more, outside the server: `KICK_NBDEV_CACHE` (where `kick_data` keeps downloads and the corpus)
 and `KICK_DATA` (used by the data notebook). `Settings.from_env()` is called once by `create_app()`; a test or an
 embedding program may build a `Settings` itself instead."""
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 PREFIX = "KICK_"
 
@@ -28,6 +30,7 @@ class Settings:
     env:dict = field(default_factory=dict)  # every KICK_* variable as given: `KickService.from_env` reads the model/storage ones
     cors_origins:tuple = ()                 # origins allowed by CORS; () = same-origin only
     torch_threads:int = 1                   # torch intra-op threads
+    docs_dir:Path = Path("_docs")           # the rendered notebooks (`make docs`), served at /guide/
 
     @classmethod
     def from_env(cls, environ:dict|None=None # variables to read; `os.environ` by default
@@ -39,4 +42,4 @@ class Settings:
         threads = env.get("KICK_TORCH_THREADS", "1")
         if not threads.strip().isdigit() or int(threads) < 1:
             raise ValueError(f"KICK_TORCH_THREADS must be a positive integer, got {threads!r}")
-        return cls(env=env, cors_origins=origins, torch_threads=int(threads))
+        return cls(env=env, cors_origins=origins, torch_threads=int(threads), docs_dir=Path(env.get("KICK_DOCS_DIR", "_docs")))

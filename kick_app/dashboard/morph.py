@@ -4,8 +4,8 @@ from dataclasses import replace
 import numpy as np
 import panel as pn
 
-from kick_nbdev.latent import INTERPOLATION_MODES, new_seed
-from kick_nbdev.recipe import interpolation_recipes
+from kick_nbdev.latent import INTERPOLATION_MODES
+from kick_nbdev.recipe import interpolation_recipes, random_recipe
 from kick_nbdev.service import MAX_BATCH
 from kick_nbdev.storage import StorageUnavailable
 from kick_app.dashboard.state import DashboardState
@@ -58,7 +58,7 @@ class MorphMode(pn.viewable.Viewer):
         kind, _, index = key.partition(":")
         model = self.state.model
         if kind == "current": return self.state.kick.latent
-        if kind == "random": return model.sample(1, seed=new_seed())[0]
+        if kind == "random": return random_recipe(model, self.state.controls).latent
         if kind == "history": return self.state.history[int(index)].latent
         if kind == "corpus": return np.asarray(model.corpus_latents[int(index)], np.float32)
         raise ValueError(f"unknown kick choice {key!r}")

@@ -1,6 +1,6 @@
 export function render({ model, el }) {
   const ctx = new (window.AudioContext || window.webkitAudioContext)();
-  const state = window.kickPlayer = window.kickPlayer || {decodes: 0};
+  const state = window.kickPlayer = window.kickPlayer || {decodes: 0, plays: 0};
   let current = null, reference = null, sources = [], timers = [], gestured = false, token = 0, sequenceToken = 0,
       sequencePlaying = false;
   const bar = document.createElement("div");

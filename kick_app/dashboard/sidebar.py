@@ -1,5 +1,5 @@
 "The sidebar: what the current kick is (label, seed, pitch, nearest corpus kicks), downloads, upload, history."
-import io, json, tempfile
+import io, tempfile
 from dataclasses import replace
 from pathlib import Path
 
