@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['FADE_OUT_MS', 'ENVELOPE_BLOCK_MS', 'PRE_ONSET_MS', 'POST_KICK_MS', 'NEXT_HIT_BLOCK_MS', 'NEXT_HIT_DB', 'SILENCE_DB',
-           'REST_BLOCK_MS', 'REST_DB', 'MIN_SAMPLE_RATE', 'MAX_SAMPLE_RATE', 'SILENT_BELOW_DBFS', 'AudioFileError',
-           'load_audio', 'to_mono_float', 'fade_out', 'first_hit_window', 'remove_dc', 'check_sample_rate', 'resample',
-           'trim_silence', 'align_onset', 'fit_length_with_fade', 'normalize_peak', 'restore_invariants', 'preprocess']
+           'REST_BLOCK_MS', 'REST_DB', 'MIN_SAMPLE_RATE', 'MAX_SAMPLE_RATE', 'SILENT_BELOW_DBFS', 'MAX_UPLOAD_S',
+           'MAX_UPLOAD_CHANNELS', 'AudioFileError', 'load_audio', 'to_mono_float', 'fade_out', 'first_hit_window',
+           'remove_dc', 'check_sample_rate', 'resample', 'trim_silence', 'align_onset', 'fit_length_with_fade',
+           'normalize_peak', 'restore_invariants', 'preprocess', 'AudioTooLong', 'audio_header', 'load_upload']
 
 # %% ../nbs/01_preprocess.ipynb #422de160
 import warnings
@@ -35,30 +36,37 @@ def _header_hint(path:Path # an existing file
         kind += f" with format tag 0x{tag:04X} ({_WAV_FORMAT_TAGS.get(tag, 'unusual codec')})"
     return f"its header says it is {kind}"
 
-def _read_with_audioread(path:Path # a file soundfile could not decode
+def _read_with_audioread(path:Path,   # a file soundfile could not decode
+                         max_frames:int|None=None # stop after this many frames; None = decode all
                         )->tuple:  # (samples (T,) or (T, C) float32, sample rate in Hz)
-    "Decode `path` with audioread (ffmpeg / GStreamer / Python's wave, whichever is installed)."
+    "Decode `path` (or its first `max_frames`) with audioread (ffmpeg / GStreamer / Python's wave, whichever is installed)."
     import audioread
     with warnings.catch_warnings():  # its pure-Python backend imports the deprecated aifc/sunau modules
         warnings.simplefilter("ignore", DeprecationWarning)
         with audioread.audio_open(str(path)) as f:
             sr, n_channels = f.samplerate, f.channels
-            pcm = b"".join(f)     # audioread always yields 16-bit little-endian interleaved PCM
+            max_bytes = None if max_frames is None else int(max_frames) * n_channels * 2
+            chunks, n_bytes = [], 0
+            for chunk in f:       # audioread always yields 16-bit little-endian interleaved PCM
+                chunks.append(chunk); n_bytes += len(chunk)
+                if max_bytes is not None and n_bytes >= max_bytes: break
+            pcm = b"".join(chunks)[:max_bytes]
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-    x = x.reshape(-1, n_channels)
+    x = x[:x.size // n_channels * n_channels].reshape(-1, n_channels)
     return (x[:, 0] if n_channels == 1 else x), int(sr)
 
 # %% ../nbs/01_preprocess.ipynb #f0fe55b7
-def load_audio(path # wav / flac / ogg / aiff file (str or Path)
+def load_audio(path,                # wav / flac / ogg / aiff file (str or Path)
+               max_frames:int|None=None # decode at most this many frames (samples per channel); None = all
               )->tuple[np.ndarray, int]: # (samples: (T,) mono or (T, C) float32 in [-1, 1], sample rate in Hz)
-    "Read an audio file as float32 samples (channels last, like soundfile) and its sample rate."
+    "Read an audio file (or its first `max_frames`) as float32 samples (channels last, like soundfile) and its sample rate."
     path = Path(path)
     if not path.exists(): raise AudioFileError(f"{path}: no such file")
     if path.is_dir(): raise AudioFileError(f"{path}: is a directory, not an audio file")
     if path.stat().st_size == 0: raise AudioFileError(f"{path}: the file is empty (0 bytes)")
-    try: x, sr = sf.read(path, dtype="float32", always_2d=False)
+    try: x, sr = sf.read(path, frames=-1 if max_frames is None else int(max_frames), dtype="float32", always_2d=False)
     except Exception as sf_error:
-        try: x, sr = _read_with_audioread(path)
+        try: x, sr = _read_with_audioread(path, max_frames)
         except Exception as ar_error:
             why_sf = getattr(sf_error, "error_string", None) or str(sf_error) or type(sf_error).__name__
             why_ar = str(ar_error) or type(ar_error).__name__
@@ -256,3 +264,38 @@ def preprocess(audio:np.ndarray,        # (T,) or (T, C) samples (channels last)
     _check_audible(x, " once its DC offset is removed")
     x = resample(x, sr)
     return restore_invariants(trim_silence(x), int(n_samples))
+
+# %% ../nbs/01_preprocess.ipynb #5e6f7a8b
+import math
+
+MAX_UPLOAD_S = 10.0     # longest upload accepted and most audio ever decoded from one, s
+MAX_UPLOAD_CHANNELS = 8 # most channels an upload may have
+
+class AudioTooLong(ValueError):
+    "An upload whose header declares more audio than `MAX_UPLOAD_S`; the message names the limit."
+
+def audio_header(path # an existing audio file (str or Path)
+                )->tuple[int, int, int]: # (frames, sample rate in Hz, channels) as its header declares them
+    "What an audio file's header says, without decoding its samples."
+    path = Path(path)
+    try: info = sf.info(path); return int(info.frames), int(info.samplerate), int(info.channels)
+    except Exception as sf_error:
+        import audioread
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                with audioread.audio_open(str(path)) as f: return round(f.duration * f.samplerate), int(f.samplerate), int(f.channels)
+        except Exception: return load_audio(path, max_frames=0)  # raises the AudioFileError that explains why
+    
+def load_upload(path,                  # an uploaded audio file (str or Path)
+                max_s:float=MAX_UPLOAD_S # longest audio accepted (and most decoded), s
+               )->tuple[np.ndarray, int]: # like `load_audio`: (samples (T,) or (T, C) float32, sample rate in Hz)
+    "`load_audio` for untrusted files: the header is checked first and at most `max_s` seconds are decoded."
+    frames, sr, channels = audio_header(path)
+    check_sample_rate(sr)
+    if not 1 <= channels <= MAX_UPLOAD_CHANNELS:
+        raise AudioFileError(f"{path}: {channels} channels; at most {MAX_UPLOAD_CHANNELS} are accepted")
+    if frames > max_s * sr:
+        raise AudioTooLong(f"{path}: {frames / sr:.1f} s of audio; uploads may be at most {max_s:g} s long "
+                           f"(a kick needs less than one)")
+    return load_audio(path, max_frames=math.ceil(max_s * sr))
