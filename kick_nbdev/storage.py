@@ -149,7 +149,7 @@ class LocalStorage(Storage):
     def exists(self, name): return self._path(name).is_file()
     def touch(self, name):
         try: os.utime(self._path(name)); return True
-        except FileNotFoundError: return False
+        except (FileNotFoundError, NotADirectoryError): return False
         except OSError as e: raise StorageUnavailable(f"cannot update {name} in {self.root}: {e.strerror or e}") from e
     def delete(self, name):
         try: self._path(name).unlink(missing_ok=True)
