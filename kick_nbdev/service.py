@@ -25,7 +25,7 @@ from .style import style_transfer
 from .pack import PACK_SIZES, POOL_FACTOR, Pack, make_pack
 from .synth import CATEGORIES
 from .storage import Storage, StorageUnavailable, encode_audio, storage_from_env, AUDIO_FORMATS, BIT_DEPTHS
-from .preprocess import AudioFileError, AudioTooLong, load_upload, preprocess
+from .preprocess import AudioFileError, AudioTooLong, MAX_UPLOAD_S, load_audio, preprocess
 
 MAX_BATCH = 64  # most kicks one call may render (interpolation / walk steps, number of variations)
 
@@ -294,6 +294,22 @@ class KickService:
         if not self.storage.exists(name): self.storage.put(name, data)
         return name, self.storage.public_url(name)
 
+    def encode_upload(self, data:bytes,   # the bytes of an uploaded audio file
+                      filename:str="upload" # the client's name for it (used in messages and for its extension only)
+                     )->np.ndarray:       # (D,) float32 latent
+        "The latent of an uploaded kick, preprocessed exactly as the training corpus was."
+        label = Path(str(filename)).name[:100] or "upload"
+        if not data: raise AudioFileError(f"{label}: the upload is empty (0 bytes)")
+        suffix = Path(label).suffix.lower()
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
+        with tempfile.TemporaryDirectory(prefix="kick_upload_") as tmp:
+            path = Path(tmp) / f"upload{suffix}"  # our name, never the client's
+            path.write_bytes(data)
+            try: audio, sr = load_audio(path, max_s=MAX_UPLOAD_S)  # header first: a decompression bomb is refused
+            except (AudioFileError, AudioTooLong) as e: raise type(e)(str(e).replace(str(path), label)) from None
+        x = preprocess(audio, sr, self.model.n_samples)
+        with self._decode_lock, torch.inference_mode(): return self.model.encode(x)[0]
+
 # %% ../nbs/12_service.ipynb #5a1e0001
 from fastcore.basics import patch
 
@@ -313,33 +329,3 @@ def _store(self:KickService, names:tuple, # (audio file name, sidecar name)
             try: self.storage.delete(name)
             except StorageUnavailable: pass   # the store is gone: there is nothing it could have kept either
         raise
-
-# %% ../nbs/12_service.ipynb #5a1e0002
-@patch
-def preprocess_upload(self:KickService, data:bytes, # the bytes of an uploaded audio file
-                      filename:str="upload"         # the client's name for it (used in messages and for its extension only)
-                     )->np.ndarray:                 # (n_samples,) float32 uniform kick
-    "An uploaded kick, read header first (at most `MAX_UPLOAD_S` decoded, see `load_upload`) and preprocessed like the corpus."
-    label = Path(str(filename)).name[:100] or "upload"
-    if not data: raise AudioFileError(f"{label}: the upload is empty (0 bytes)")
-    suffix = Path(label).suffix.lower()
-    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
-    with tempfile.TemporaryDirectory(prefix="kick_upload_") as tmp:
-        path = Path(tmp) / f"upload{suffix}"  # our name, never the client's
-        path.write_bytes(data)
-        try: audio, sr = load_upload(path)
-        except (AudioFileError, AudioTooLong) as e: raise type(e)(str(e).replace(str(path), label)) from None
-    return preprocess(audio, sr, self.model.n_samples)
-
-@patch
-def encode(self:KickService, x:np.ndarray # (n_samples,) or (B, n_samples) preprocessed audio
-          )->np.ndarray:                  # (B, D) float32 posterior means
-    "Encode preprocessed audio, one model call at a time."
-    with self._decode_lock, torch.inference_mode(): return self.model.encode(x)
-
-@patch
-def encode_upload(self:KickService, data:bytes, # the bytes of an uploaded audio file
-                  filename:str="upload"         # the client's name for it (used in messages and for its extension only)
-                 )->np.ndarray:                 # (D,) float32 latent
-    "The latent of an uploaded kick, preprocessed exactly as the training corpus was."
-    return self.encode(self.preprocess_upload(data, filename))[0]
