@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['AUDIO_FORMATS', 'BIT_DEPTHS', 'CONTENT_TYPES', 'PRUNE_INTERVAL_S', 'RETENTION_LOW_WATER', 'PARTIAL_MAX_AGE_S',
            'MIN_FREE_BYTES', 'HEALTH_PROBE_BYTES', 'HEALTH_TIMEOUT_S', 'quantize', 'encode_audio', 'read_recall',
-           'check_name', 'content_type', 'StorageUnavailable', 'Storage', 'LocalStorage', 'S3Storage',
+           'check_name', 'content_type', 'StorageUnavailable', 'StorageFull', 'Storage', 'LocalStorage', 'S3Storage',
            'storage_from_env']
 
 # %% ../nbs/11_storage.ipynb #99aa9d74
@@ -81,6 +81,9 @@ from abc import ABC, abstractmethod
 
 class StorageUnavailable(RuntimeError):
     "The storage backend cannot be reached or refuses access (the API answers 503)."
+
+class StorageFull(StorageUnavailable):
+    "The storage volume has less free space than the backend needs (its health check says so)."
 
 class Storage(ABC):
     "A flat namespace of files whose names the library chooses (see `check_name`)."
@@ -159,7 +162,7 @@ class LocalStorage(Storage):
             self.root.mkdir(parents=True, exist_ok=True)
             free = shutil.disk_usage(self.root).free
             if free < self.min_free_bytes:
-                raise StorageUnavailable(f"{self.root} is (nearly) full: {free / 2**20:.1f} MiB free, "
+                raise StorageFull(f"{self.root} is (nearly) full: {free / 2**20:.1f} MiB free, "
                                          f"at least {self.min_free_bytes / 2**20:.0f} MiB needed")
             with tempfile.NamedTemporaryFile(dir=self.root, prefix=".partial-health-") as f:
                 f.write(bytes(HEALTH_PROBE_BYTES)); f.flush(); os.fsync(f.fileno())

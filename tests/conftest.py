@@ -9,6 +9,7 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path: sys.path.insert(0, str(REPO))  # so that tests can `import api`
 torch.set_num_threads(1)  # 2 shared cores: keep tests from oversubscribing them
+os.environ.setdefault("KICK_ALLOWED_HOSTS", "testserver")  # TestClient's Host; real servers in tests are on 127.0.0.1
 
 from kick_nbdev.model import KickModel, ModelConfig
 from kick_nbdev.storage import encode_audio
