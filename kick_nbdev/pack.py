@@ -10,7 +10,6 @@ __all__ = ['LOUDNESS_BLOCK_S', 'PACK_SIZES', 'POOL_FACTOR', 'MANIFEST_COLUMNS', 
 import csv, functools, io, json, math, re, time, zipfile
 from dataclasses import dataclass, asdict, replace
 import numpy as np
-import pyloudnorm
 from . import __version__
 from .core import SAMPLE_RATE, peak_dbfs
 from .metrics import decay_ms
@@ -51,7 +50,8 @@ def farthest_point_sampling(latents:np.ndarray, # (M, D) candidate points
 LOUDNESS_BLOCK_S = 0.4   # BS.1770's gating block; a kick is padded with silence to one block, s
 
 @functools.lru_cache(maxsize=4)
-def _loudness_meter(sample_rate:int)->pyloudnorm.Meter:
+def _loudness_meter(sample_rate:int): # a pyloudnorm.Meter
+    import pyloudnorm   # on first use: it imports scipy.signal (~1 s of start-up)
     return pyloudnorm.Meter(sample_rate, block_size=LOUDNESS_BLOCK_S)
 
 def loudness_lufs(x:np.ndarray,                # (T,) one kick (any length)

@@ -213,11 +213,6 @@ def prune(self:LocalStorage, now:float|None=None # wall-clock time to judge ages
     finally: self._prune_lock.release()
 
 # %% ../nbs/11_storage.ipynb #68cefcf3
-import boto3
-from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError
-from botocore.handlers import add_expect_header
-
 HEALTH_TIMEOUT_S = 0.9   # longest `S3Storage.check` takes against a store that does not answer, s
 
 class S3Storage(Storage):
@@ -231,6 +226,11 @@ class S3Storage(Storage):
                  timeout_s:float=2.0          # connect and read timeout of each request (one attempt, no retries), s
                 ):
         if not bucket: raise ValueError("S3Storage needs a bucket name")
+        import boto3   # here, not at import: boto3 costs ~0.3 s of every server's start-up, S3 or not
+        from botocore.config import Config as BotoConfig
+        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.handlers import add_expect_header
+        self._errors, self._client_error = (BotoCoreError, ClientError), ClientError
         self.bucket, self.url_expires_s = bucket, int(url_expires_s)
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         client = lambda connect_s, read_s: boto3.client("s3", endpoint_url=endpoint_url, region_name=region_name,
@@ -243,27 +243,26 @@ class S3Storage(Storage):
     def _key(self, name): return self.prefix + check_name(name)
     def _unavailable(self, e, action):
         return StorageUnavailable(f"S3 bucket {self.bucket!r} unavailable while trying to {action}: {e}")
+    def _missing(self, e, codes): return isinstance(e, self._client_error) and e.response.get("Error", {}).get("Code") in codes
     def put(self, name, data):
         try: self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=data, ContentType=content_type(name))
-        except (BotoCoreError, ClientError) as e: raise self._unavailable(e, f"store {name}") from e
+        except self._errors as e: raise self._unavailable(e, f"store {name}") from e
     def get(self, name):
         try: return self.client.get_object(Bucket=self.bucket, Key=self._key(name))["Body"].read()
-        except ClientError as e:
-            if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"): raise FileNotFoundError(f"{name} is not stored") from None
+        except self._errors as e:
+            if self._missing(e, ("NoSuchKey", "404")): raise FileNotFoundError(f"{name} is not stored") from None
             raise self._unavailable(e, f"read {name}") from e
-        except BotoCoreError as e: raise self._unavailable(e, f"read {name}") from e
     def exists(self, name):
         try: self.client.head_object(Bucket=self.bucket, Key=self._key(name)); return True
-        except ClientError as e:
-            if e.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"): return False
+        except self._errors as e:
+            if self._missing(e, ("404", "NoSuchKey", "NotFound")): return False
             raise self._unavailable(e, f"look up {name}") from e
-        except BotoCoreError as e: raise self._unavailable(e, f"look up {name}") from e
     def delete(self, name):
         try: self.client.delete_object(Bucket=self.bucket, Key=self._key(name))
-        except (BotoCoreError, ClientError) as e: raise self._unavailable(e, f"delete {name}") from e
+        except self._errors as e: raise self._unavailable(e, f"delete {name}") from e
     def check(self):
         try: self._health_client.put_object(Bucket=self.bucket, Key=self.prefix + "_health", Body=b"ok")
-        except (BotoCoreError, ClientError) as e: raise self._unavailable(e, "write to the bucket") from e
+        except self._errors as e: raise self._unavailable(e, "write to the bucket") from e
     def public_url(self, name):
         return self.client.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": self._key(name)},
                                                   ExpiresIn=self.url_expires_s)

@@ -16,6 +16,7 @@ from kick_app.api.schemas import LATENT_MARK
 from kick_app.api.settings import Settings
 
 log = logging.getLogger("kick_nbdev.api")
+WARM_UP_AFTER_S = 3.0   # the background imports of `warm_up` start this long after start-up, s
 
 @asynccontextmanager
 async def lifespan(app:FastAPI):
@@ -30,7 +31,14 @@ async def lifespan(app:FastAPI):
             log.error("kick_nbdev API starts without a model: %s", e)
     if app.state.service is not None:
         log.info("kick_nbdev API: %r, storage %r", app.state.service.model, app.state.service.storage)
+        warming = threading.Timer(WARM_UP_AFTER_S, warm_up)   # once the server answers: start-up does not wait for it
+        warming.daemon = True; warming.start()
     yield
+
+def warm_up():
+    """After start-up, in the background: import what the library imports on first use (scipy for FX and metrics,
+    pyloudnorm for packs), so that neither start-up nor the first such request waits for it."""
+    import pyloudnorm, scipy.fft, scipy.ndimage, scipy.signal  # noqa: F401
 
 def create_app(service:KickService|None=None, # a ready service; None = build one from the settings at startup
                settings:Settings|None=None    # None = `Settings.from_env()`, read now
