@@ -255,6 +255,7 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
                              f"{KEY_TOLERANCE_CENTS:g} cents); pass a larger pool, or no key")
         batch = ranked[tried:tried + n - len(picks)]
         tried += len(batch)
+        if progress is not None: progress(len(picks), n)   # also a chance for the caller to stop the work
         start = time.perf_counter(); audio = decode(pool[batch]); timings_s["decode"] += time.perf_counter() - start
         for i, y in zip(batch, audio):
             start = time.perf_counter(); result = _finish_kick(y, key, colour)
