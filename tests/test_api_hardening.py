@@ -23,11 +23,16 @@ def bomb_flac()->bytes:
 
 # ------------------------------------------------------------------------------------------- memory and CPU
 def test_decompression_bomb_is_refused_from_its_header(client):
-    t0 = time.perf_counter()
-    r = client.post("/api/encode", files={"file": ("bomb.flac", bomb_flac(), "audio/flac")})
-    elapsed_s = time.perf_counter() - t0
+    import tracemalloc
+    data = bomb_flac()
+    tracemalloc.start()
+    try:
+        t0 = time.perf_counter()
+        r = client.post("/api/encode", files={"file": ("bomb.flac", data, "audio/flac")})
+        elapsed_s, peak_bytes = time.perf_counter() - t0, tracemalloc.get_traced_memory()[1]
+    finally: tracemalloc.stop()
     assert r.status_code == 413 and "600.0 s of audio; at most 10 s is accepted" in r.json()["detail"]
-    assert elapsed_s < 1.0   # decoding it took 1.75 s and 533 MB
+    assert peak_bytes < 20e6 and elapsed_s < 5, (peak_bytes, elapsed_s)   # decoding it took 533 MB (and 1.75 s)
 
 
 def test_heavy_work_is_bounded_with_retry_after(client, kick_wav_bytes):
@@ -146,10 +151,14 @@ def test_slow_headers_time_out(tmp_path, tiny_model_path):
     try:
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=10) as s:
             s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-            t0 = time.perf_counter()
-            for _ in range(3): time.sleep(0.5); s.sendall(b"X-Slow: 1\r\n")    # a header line now and then
-            assert s.recv(100) == b""                                        # closed by the server
-            assert time.perf_counter() - t0 < 3
+            t0, closed = time.perf_counter(), False
+            while not closed and time.perf_counter() - t0 < 10:               # a header line now and then
+                time.sleep(0.3)
+                try: s.sendall(b"X-Slow: 1\r\n"); s.setblocking(False); closed = s.recv(100) == b""
+                except BlockingIOError: pass                                   # open, nothing to read
+                except (BrokenPipeError, ConnectionResetError): closed = True  # closed by the server
+                finally: s.setblocking(True)
+            assert closed and time.perf_counter() - t0 < 4, time.perf_counter() - t0   # before: open for ever
     finally: stop(proc)
 
 
@@ -170,7 +179,7 @@ def test_two_workers_serve_the_same_storage(tmp_path, tiny_model_path):
     storage = tmp_path / "generated"
     proc, base = start_server([sys.executable, "api.py", "--port", "{port}", "--workers", "2", "--log-level", "warning"],
                               {"KICK_MODEL_PATH": str(tiny_model_path), "KICK_STORAGE_DIR": str(storage)},
-                              tmp_path / "server.log", ready_path="/api/health")
+                              tmp_path / "server.log", ready_path="/api/health", timeout_s=240)   # two torch imports at once
     try:
         workers = lambda: [c for c in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(c.cmdline())]
         deadline = time.monotonic() + 60
