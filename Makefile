@@ -6,6 +6,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
+WORKERS ?= 1
 
 .PHONY: install serve test test-notebooks test-slow test-pytest lint check-sync sysdeps sync readme docs data train bench eval
 
@@ -18,9 +19,9 @@ $(STAMP): settings.ini setup.py
 
 install: $(STAMP)
 
-## The main job: API + dashboard on the shipped, pretrained model.
+## The main job: API + dashboard on the shipped, pretrained model (WORKERS=N: N processes over the same storage).
 serve: install
-	$(PY) api.py --host $(HOST) --port $(PORT)
+	$(PY) api.py --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## Every test: library == notebooks, clean notebooks, static check, nbdev_test, pytest (API, S3, browser).
 test: install sysdeps check-sync lint test-notebooks test-pytest

@@ -9,10 +9,7 @@ __all__ = ['MAX_PITCH_SEMITONES', 'MAX_STRETCH', 'KEEP_TRANSIENT_MS', 'ENVELOPE_
 
 # %% ../nbs/03_augment.ipynb #4fe80714
 import numpy as np
-import scipy.fft
 import soxr
-from scipy.ndimage import uniform_filter1d
-from scipy.signal import sosfilt
 from .core import SAMPLE_RATE, onset_index
 from .preprocess import FADE_OUT_MS, restore_invariants
 
@@ -44,6 +41,8 @@ def _log_envelope(x:np.ndarray,     # (T,) uniform kick, float32
     "The kick's smoothed log envelope, continued past the final fade (and past the end) along its fitted decay."
     # |analytic signal| in single precision, no zero-padding: both ends of a uniform kick are silent, so the
     # circular wrap of the FFT is harmless (and 3x cheaper than scipy.signal.hilbert on a padded float64 copy)
+    import scipy.fft
+    from scipy.ndimage import uniform_filter1d
     spectrum = scipy.fft.rfft(x)
     spectrum[1:(x.size + 1) // 2] *= 2
     envelope = uniform_filter1d(np.abs(scipy.fft.ifft(spectrum, x.size)), int(ENVELOPE_SMOOTH_MS * sr / 1000))
@@ -121,6 +120,7 @@ def random_eq(x:np.ndarray,             # (N_SAMPLES,) uniform kick
               sr:int=SAMPLE_RATE        # sample rate of `x`, Hz
              )->np.ndarray:             # (N_SAMPLES,) float32 uniform kick
     "Filter `x` through a random EQ curve (`random_eq_sos`)."
+    from scipy.signal import sosfilt  # on first use: scipy.signal costs ~1 s of start-up
     return restore_invariants(sosfilt(random_eq_sos(rng, max_gain_db, sr), np.asarray(x, dtype=np.float32)), x.size)
 
 # %% ../nbs/03_augment.ipynb #debdff27

@@ -53,8 +53,6 @@ def labelled_latents(model,                      # a `KickModel` (its corpus lat
     return np.concatenate(z).astype(np.float32), np.concatenate(labels), is_real
 
 # %% ../nbs/16_categories.ipynb #ae3b1a6d
-from sklearn.linear_model import LogisticRegression
-
 SHRINKAGE = 0.2      # covariances are (1 - s) * sample covariance + s * its diagonal
 CANDIDATES = 8       # most draws per kick in the rejection sampler (after that: the best-scored draw)
 
@@ -83,6 +81,7 @@ class CategoryPrior:
             cov = np.atleast_2d(np.cov(z[labels == c].T))
             covariances.append((1 - shrinkage) * cov + shrinkage * np.diag(np.diag(cov)) + 1e-6 * np.eye(z.shape[1]))
         y = np.array([categories.index(c) for c in labels if c in categories])
+        from sklearn.linear_model import LogisticRegression   # on first use: sklearn costs ~1.5 s of start-up
         clf = LogisticRegression(max_iter=5000, class_weight='balanced').fit(z[np.isin(labels, categories)], y)
         return cls(tuple(categories), means, np.stack(covariances), clf.coef_, clf.intercept_)
 
@@ -127,12 +126,9 @@ class CategoryPrior:
         return cls.fit(z, labels)
 
 # %% ../nbs/16_categories.ipynb #411b6712
-import pandas as pd
 from .core import ONSET_SAMPLE, SAMPLE_RATE
 from .metrics import low_energy_ratio
 from .shape import shape_features
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 def category_features(x:np.ndarray # (B, T) kicks
                      )->np.ndarray: # (B, 8): shape features, crest factor dB, share above 1 kHz dB, share below 250 Hz
@@ -149,6 +145,9 @@ def fit_category_judge(features:np.ndarray, # (N, 8) from `category_features`
                        labels               # (N,) category names
                       ):                    # a fitted sklearn pipeline (`predict`, `predict_proba`, `classes_`)
     "The descriptor classifier that judges generated kicks: standardise, then balanced multinomial logistic regression."
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
     keep = np.isfinite(features).all(1)
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, class_weight='balanced')).fit(
         features[keep], np.asarray(labels, dtype=object)[keep])
@@ -158,6 +157,7 @@ def judge_agreement(model, prior:CategoryPrior, judge, # the model, its prior an
                     candidates:int=CANDIDATES
                    )->tuple:                           # (agreement per category dict, confusion DataFrame)
     "Generate `n` kicks per category, let the judge name each, and count agreement (rows: requested, columns: judged)."
+    import pandas as pd
     rows = {}
     for c in prior.categories:
         f = category_features(model.decode(prior.sample(n, c, seed=seed, candidates=candidates)[0]))

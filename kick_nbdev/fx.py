@@ -15,10 +15,7 @@ import functools, math, numbers, re
 from dataclasses import dataclass, fields
 import numpy as np
 import pedalboard
-import scipy.fft
 import soxr
-from scipy.ndimage import uniform_filter1d
-from scipy.signal import butter, sosfilt
 from .core import SAMPLE_RATE, ONSET_SAMPLE, PEAK_DBFS, db_to_amp
 from .preprocess import FADE_OUT_MS, fade_out
 from .augment import pitch_shift
@@ -145,6 +142,7 @@ def apply_fx(x:np.ndarray,       # (T,) or (B, T) uniform kick(s) at SAMPLE_RATE
     board = _studio_board(s)
     if len(board): y = board(y, SAMPLE_RATE)   # each kick is one channel
     if s.high_cut_hz is not None:
+        from scipy.signal import butter, sosfilt  # on first use: scipy.signal costs ~1 s of start-up
         y = sosfilt(butter(HIGH_CUT_ORDER, s.high_cut_hz, fs=SAMPLE_RATE, output='sos'), y, axis=-1).astype(np.float32)
     if s.sub_mix > 0: y = y + np.float32(s.sub_mix) * np.stack([octave_down(kick) for kick in y])
     if s.attack_db or s.sustain_db: y = y * transient_gain(y.shape[-1], s.attack_db, s.sustain_db)
@@ -182,6 +180,7 @@ def pitch_envelope(x:np.ndarray # (T,) kick at SAMPLE_RATE
     low = soxr.resample(x, SAMPLE_RATE, SAMPLE_RATE / PITCH_DECIMATION, quality="HQ")
     n_fft = 1 << int(2 * low.size - 1).bit_length()   # at least twice the length: no wrap-around from the end
     centres_hz, response = _wavelet_bank(n_fft)
+    import scipy.fft
     coeffs = scipy.fft.ifft(scipy.fft.fft(low, n_fft) * response, axis=-1)[:, :low.size]   # (bins, frames) complex64
     frames = np.arange(low.size)
     ridge = np.argmax(np.abs(coeffs), axis=0)          # the strongest wavelet at each instant
@@ -215,6 +214,7 @@ def ringing_pitch_hz(x:np.ndarray # (T,) kick, onset at ONSET_SAMPLE
         raise ValueError(f"the kick does not ring: it is silent until its last {EDGE_MS:g} ms")
     still_to_come = np.maximum.accumulate(amplitude[:usable][::-1])[::-1]   # the loudest the kick will still be
     body = (np.arange(usable) >= np.argmax(amplitude[:usable])) & (still_to_come >= floor)
+    from scipy.ndimage import uniform_filter1d
     octaves = uniform_filter1d(np.log2(pitch_hz[:usable]), int(PITCH_SMOOTH_MS * SAMPLE_RATE / 1000), mode='nearest')
     # a kick glides down into its note, never up: its glide, a tail drifting back up, lie above the low 10 %
     return float(2 ** np.quantile(octaves[body], SETTLED_QUANTILE))

@@ -14,8 +14,6 @@ __all__ = ['AUDIBLE_DB', 'MRSTFT_FFT_SIZES', 'DUP_THRESHOLD_DB', 'log_spectral_d
 import functools
 import numpy as np
 import torch
-from scipy.ndimage import uniform_filter1d
-from scipy.signal import hilbert
 from .core import SAMPLE_RATE, ONSET_SAMPLE, PEAK_DBFS, db_to_amp, amp_to_db, onset_index
 
 # %% ../nbs/05_metrics.ipynb #48f52d92
@@ -133,6 +131,8 @@ def _envelope(x:np.ndarray,   # (B, T) samples
               smooth_ms:float # moving-average length, ms
              )->np.ndarray:   # (B, T) amplitude envelope
     "Smoothed Hilbert envelope (zero-padded to 2T so the end does not wrap onto the attack)."
+    from scipy.ndimage import uniform_filter1d
+    from scipy.signal import hilbert  # on first use: scipy.signal costs ~1 s of start-up
     analytic = hilbert(x, N=2 * x.shape[-1], axis=-1)[:, :x.shape[-1]]
     return uniform_filter1d(np.abs(analytic), max(1, _ms_to_samples(smooth_ms)), axis=-1)
 

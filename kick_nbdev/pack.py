@@ -10,7 +10,6 @@ __all__ = ['LOUDNESS_BLOCK_S', 'PACK_SIZES', 'POOL_FACTOR', 'MANIFEST_COLUMNS', 
 import csv, functools, io, json, math, re, time, zipfile
 from dataclasses import dataclass, asdict, replace
 import numpy as np
-import pyloudnorm
 from . import __version__
 from .core import SAMPLE_RATE, peak_dbfs
 from .metrics import decay_ms
@@ -52,7 +51,8 @@ def farthest_point_sampling(latents:np.ndarray, # (M, D) candidate points
 LOUDNESS_BLOCK_S = 0.4   # BS.1770's gating block; a kick is padded with silence to one block, s
 
 @functools.lru_cache(maxsize=4)
-def _loudness_meter(sample_rate:int)->pyloudnorm.Meter:
+def _loudness_meter(sample_rate:int): # a pyloudnorm.Meter
+    import pyloudnorm   # on first use: it imports scipy.signal (~1 s of start-up)
     return pyloudnorm.Meter(sample_rate, block_size=LOUDNESS_BLOCK_S)
 
 def loudness_lufs(x:np.ndarray,                # (T,) one kick (any length)
@@ -261,6 +261,7 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
                              f"{KEY_TOLERANCE_CENTS:g} cents); pass a larger pool, or no key")
         batch = ranked[tried:tried + n - len(picks)]
         tried += len(batch)
+        if progress is not None: progress(len(picks), n)   # also a chance for the caller to stop the work
         start = time.perf_counter(); audio = decode(pool[batch]); timings_s["decode"] += time.perf_counter() - start
         for i, y in zip(batch, audio):
             start = time.perf_counter(); result = _finish_kick(y, key, colour)

@@ -138,14 +138,13 @@ class ShapeControls:
                                                              'directions', 'r2')))
 
 # %% ../nbs/15_shape.ipynb #ccf51648
-from scipy.stats import spearmanr
-
 def sweep_report(model, shape:ShapeControls, # the model and its controls
                  n_kicks:int=16,             # random starting kicks
                  amounts=np.linspace(-2, 2, 9), # slider values swept
                  seed:int=7                  # seed of the starting kicks
                 )->dict:                     # name -> dict(rho_median, rho_mean, rho_min, own_change, other_change)
     "Sweep every slider from each of `n_kicks` kicks and measure how monotonic and how selective it is."
+    from scipy.stats import spearmanr   # on first use: scipy.stats costs ~1 s of start-up
     amounts = np.asarray(amounts, np.float64)
     starts = model.sample(n_kicks, seed=seed)
     report = {}

@@ -9,6 +9,7 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path: sys.path.insert(0, str(REPO))  # so that tests can `import api`
 torch.set_num_threads(1)  # 2 shared cores: keep tests from oversubscribing them
+os.environ.setdefault("KICK_ALLOWED_HOSTS", "testserver")  # TestClient's Host; real servers in tests are on 127.0.0.1
 
 from kick_nbdev.model import KickModel, ModelConfig
 from kick_nbdev.storage import encode_audio
@@ -60,27 +61,36 @@ def free_port()->int:
         s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
 
 
+def start_server(argv:list, env:dict, log_path:Path, ready_path:str="/", timeout_s:float=60.0)->tuple:
+    """Start a real server process on a free loopback port: formats `{port}` in `argv`, logs to `log_path`, waits until
+    `ready_path` answers and returns (process, base URL)."""
+    port = free_port()
+    proc = subprocess.Popen([a.format(port=port) for a in argv], env={**os.environ, **env}, cwd=REPO,
+                            stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None: raise RuntimeError(f"{argv[0]} exited with {proc.returncode}:\n{log_path.read_text()}")
+        try: httpx.get(base + ready_path, timeout=1.0); return proc, base
+        except httpx.TransportError:
+            if time.monotonic() > deadline: stop(proc); raise TimeoutError(f"{base} did not answer within {timeout_s} s")
+            time.sleep(0.1)
+
+
 @pytest.fixture
 def spawn_server(tmp_path):
-    """Start real server processes on free loopback ports: `spawn_server(argv, env, ready_path)` formats `{port}` in
-    `argv`, waits until `ready_path` answers and returns (process, base URL). All are stopped at teardown."""
+    """Start real server processes: `spawn_server(argv, env, ready_path)` is `start_server` with a log in `tmp_path`.
+    All are stopped at teardown."""
     started = []
     def spawn(argv:list, env:dict, ready_path:str="/", timeout_s:float=60.0):
-        port = free_port()
-        log_path = tmp_path / f"server-{port}.log"
-        proc = subprocess.Popen([a.format(port=port) for a in argv], env={**os.environ, **env}, cwd=REPO,
-                                stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
-        started.append(proc)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None: raise RuntimeError(f"{argv[0]} exited with {proc.returncode}:\n{log_path.read_text()}")
-            try: httpx.get(base + ready_path, timeout=1.0); return proc, base
-            except httpx.TransportError:
-                if time.monotonic() > deadline: raise TimeoutError(f"{base} did not answer within {timeout_s} s")
-                time.sleep(0.1)
+        log_path = tmp_path / f"server-{len(started)}.log"
+        started.append(None)
+        proc, base = start_server(argv, env, log_path, ready_path, timeout_s)
+        started[-1] = proc
+        return proc, base
     yield spawn
-    for proc in started: stop(proc)
+    for proc in started:
+        if proc is not None: stop(proc)
 
 
 def stop(proc:subprocess.Popen):

@@ -60,7 +60,7 @@ def test_api_on_s3_presigned_download_and_503_when_down(moto, api_env, monkeypat
         assert sidecar["latent"] == item["latent_used"]
         name = item["wavUrl"].split("?")[0].rsplit("/", 1)[1]
         keys = [o["Key"] for o in boto3.client("s3", endpoint_url=endpoint).list_objects_v2(Bucket="kicks")["Contents"]]
-        assert sorted(keys) == sorted([f"kicks/{name}", f"kicks/{name[:-4]}.json"])
+        assert sorted(keys) == sorted([f"kicks/{name}", f"kicks/{name[:-4]}.json", "kicks/_health"])  # health writes
         assert client.get(f"/api/audio/{name}").content == wav      # the API can serve it too
         again = client.post("/api/random", json={"seed": 123}).json()
         assert httpx.get(again["wavUrl"]).content == wav

@@ -1,6 +1,6 @@
 """The FastAPI application: `create_app()` wires the settings, the lifespan (the model loaded once), the middleware,
 the routers and the dashboard at `/`."""
-import argparse, logging
+import argparse, logging, threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,11 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from kick_nbdev import __version__
 from kick_nbdev.service import MAX_UPLOAD_BYTES, KickService
-from kick_app.api.middleware import MAX_JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, BodySizeLimit, add_error_handlers
+from kick_app.api.middleware import MAX_JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, BodySizeLimit, RequestGuard, add_error_handlers
 from kick_app.api.routers import files, info, kicks, pack
+from kick_app.api.schemas import LATENT_MARK
 from kick_app.api.settings import Settings
 
 log = logging.getLogger("kick_nbdev.api")
+WARM_UP_AFTER_S = 3.0   # the background imports of `warm_up` start this long after start-up, s
 
 @asynccontextmanager
 async def lifespan(app:FastAPI):
@@ -32,7 +34,14 @@ async def lifespan(app:FastAPI):
             log.error("kick_nbdev API starts without a model: %s", e)
     if app.state.service is not None:
         log.info("kick_nbdev API: %r, storage %r", app.state.service.model, app.state.service.storage)
+        warming = threading.Timer(WARM_UP_AFTER_S, warm_up)   # once the server answers: start-up does not wait for it
+        warming.daemon = True; warming.start()
     yield
+
+def warm_up():
+    """After start-up, in the background: import what the library imports on first use (scipy for FX and metrics,
+    pyloudnorm for packs), so that neither start-up nor the first such request waits for it."""
+    import pyloudnorm, scipy.fft, scipy.ndimage, scipy.signal  # noqa: F401
 
 def create_app(service:KickService|None=None, # a ready service; None = build one from the settings at startup
                settings:Settings|None=None    # None = `Settings.from_env()`, read now
@@ -42,12 +51,15 @@ def create_app(service:KickService|None=None, # a ready service; None = build on
                   description="Generate, morph, walk, vary and encode kick drums in a learned timbre space. "
                               "Every kick comes back as an absolute URL of a stored WAV/FLAC file plus the exact latent used.")
     app.state.settings, app.state.service = settings or Settings.from_env(), service
-    if app.state.settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(app.state.settings.cors_origins), allow_methods=["GET", "POST"],
-                           allow_headers=["*"])
+    app.state.heavy_slots = threading.BoundedSemaphore(app.state.settings.max_heavy)
     app.add_middleware(BodySizeLimit, default_bytes=MAX_JSON_BODY_BYTES,
                        per_path={"/api/encode": MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES})
+    app.add_middleware(RequestGuard, allowed_hosts=app.state.settings.allowed_hosts, cors_origins=app.state.settings.cors_origins)
+    if app.state.settings.cors_origins:   # outermost: preflights are answered before the guard sees them
+        app.add_middleware(CORSMiddleware, allow_origins=list(app.state.settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
     add_error_handlers(app)
+    schema_with_model_sizes(app)
     for router in (kicks.router, pack.router, files.router, info.router): app.include_router(router)
     mount_guide(app, app.state.settings.docs_dir)
     from kick_app.dashboard.app import mount_dashboard  # panel + bokeh-fastapi: imported only when an app is built
@@ -64,14 +76,34 @@ def mount_guide(app:FastAPI, docs_dir:Path # the site `make docs` writes
     def guide_not_built():
         return PlainTextResponse(f"The guide is not built here: `make docs` renders nbs/ into {docs_dir}/.", status_code=404)
 
+def schema_with_model_sizes(app:FastAPI)->None:
+    "Make `app`'s OpenAPI schema say what the loaded model accepts: latent vectors of exactly `latent_dim` numbers."
+    generate = app.openapi
+    def openapi()->dict:
+        if app.openapi_schema is None:
+            schema, service = generate(), app.state.service
+            if service is not None: _exact_length(schema, LATENT_MARK, service.model.latent_dim)
+        return app.openapi_schema
+    app.openapi = openapi
+
+def _exact_length(node, mark:str, length:int):
+    "Set minItems = maxItems = `length` on every array schema in `node` that carries `mark`."
+    if isinstance(node, dict):
+        if node.get(mark): node.update(minItems=length, maxItems=length)
+        for value in node.values(): _exact_length(value, mark, length)
+    elif isinstance(node, list):
+        for value in node: _exact_length(value, mark, length)
+
 def main(argv=None):
-    "`python api.py --host --port`: serve the API and the dashboard with uvicorn."
+    "`python api.py --host --port --workers`: serve the API and the dashboard with uvicorn (see `kick_app.api.serving`)."
     parser = argparse.ArgumentParser(description="Serve the kick_nbdev API (and, once mounted, the dashboard).")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own model (default 1)")
     parser.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
     args = parser.parse_args(argv)
-    import uvicorn
+    if args.workers < 1: parser.error("--workers must be at least 1")
+    from kick_app.api.serving import serve
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
-    print(f"kick_nbdev: http://{args.host}:{args.port}/  (API under /api, docs at /docs)", flush=True)
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
+    print(f"kick_nbdev: http://{args.host}:{args.port}/  (API under /api, docs at /docs; {args.workers} worker(s))", flush=True)
+    serve(args.host, args.port, args.workers, args.log_level)

@@ -2,7 +2,7 @@
 from dataclasses import asdict, replace
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, create_model, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictStr, create_model, model_validator
 
 from kick_nbdev import __version__
 from kick_nbdev.fx import FX_PRESETS, FxSettings, fx_catalog
@@ -13,15 +13,21 @@ from kick_nbdev.service import MAX_BATCH
 from kick_nbdev.shape import SHAPE_ATTRIBUTES, SHAPE_RANGE
 from kick_nbdev.synth import CATEGORIES
 
+def whole_number(value):
+    "15.0 -> 15: JSON Schema counts whole-number floats as integers; anything else is left to the strict int check."
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+WholeInt = Annotated[int, BeforeValidator(whole_number), Strict()]   # an integer, or a float with no fraction; never "15" or true
+LATENT_MARK = "x-latent"   # set on latent vectors in the schema; `create_app` makes their length exactly the model's latent_dim
 Coordinate = Annotated[float, Field(strict=True, ge=-MAX_ABS_LATENT, le=MAX_ABS_LATENT, allow_inf_nan=False)]
-Latent = Annotated[list[Coordinate], Field(min_length=1, max_length=1024,
+Latent = Annotated[list[Coordinate], Field(min_length=1, max_length=1024, json_schema_extra={LATENT_MARK: True},
     description=f"One number per latent dimension (exactly `latent_dim` of them, see GET /api/model), "
                 f"each within ±{MAX_ABS_LATENT:g}.")]
 Format = Annotated[Literal["wav", "flac"], Field(description="Audio file format.")]
-BitDepth = Annotated[Literal[16, 24], Field(description="PCM bits per sample (WAV and FLAC).")]
-Seed = Annotated[int | None, Field(strict=True, ge=0, le=MAX_SEED,
+BitDepth = Annotated[Literal[16, 24], BeforeValidator(whole_number), Field(description="PCM bits per sample (WAV and FLAC).")]
+Seed = Annotated[WholeInt | None, Field(ge=0, le=MAX_SEED,
     description=f"Integer in [0, {MAX_SEED}]: the same seed always gives the same result. Omit for a new one.")]
-Steps = Annotated[int, Field(strict=True, ge=2, le=MAX_BATCH, description=f"Number of kicks, 2..{MAX_BATCH}, endpoints included.")]
+Steps = Annotated[WholeInt, Field(ge=2, le=MAX_BATCH, description=f"Number of kicks, 2..{MAX_BATCH}, endpoints included.")]
 
 EXAMPLE_LATENT = [0.87, -0.12, 0.45, -0.67, 0.03, 0.91, -0.22, 0.5]
 EXAMPLE_LATENT_B = [-0.5, 0.8, -0.3, 0.2, 1.1, -0.4, 0.6, -0.9]
@@ -67,7 +73,7 @@ FxRequest = create_model("FxRequest", __base__=_FxRequestBase, __doc__=(
         "everything off) and override any field. GET /api/fx lists the same fields, bounds and presets as JSON."),
     preset=(Literal[tuple(FX_PRESETS)] | None, Field(None, description="Start from this preset's settings: " + "; ".join(
         f"`{name}`: {preset_summary(values)}" for name, values in FX_CATALOG["presets"].items()) + ".")),
-    tune_note=(StrictStr | StrictInt | None, Field(None, description=(
+    tune_note=(StrictStr | WholeInt | None, Field(None, description=(
         f"Tune the kick's ringing pitch to a note (as a sampler does, by resampling): a note with octave such as 'F1' or "
         f"'C#2' ({_tune['notes'][0]} .. {_tune['notes'][-1]}), a pitch class such as 'F' (the F nearest the kick's own "
         f"pitch), or a MIDI number ({_tune['low_midi']} .. {_tune['high_midi']}); null: off."), examples=["F1"])),
@@ -150,7 +156,7 @@ class InterpolateRequest(_Request):
 class VariationsRequest(_Request, _CategoryRequest):
     "Kicks near a kick; with a category (or blend), kicks `intensity` of the way towards that category."
     latent_vector: Latent
-    n: int = Field(4, strict=True, ge=1, le=MAX_BATCH, description=f"Number of variations, 1..{MAX_BATCH}.")
+    n: WholeInt = Field(4, ge=1, le=MAX_BATCH, description=f"Number of variations, 1..{MAX_BATCH}.")
     intensity: float = Field(0.3, strict=True, ge=0.0, le=1.0, allow_inf_nan=False,
                              description="0 = the same kick, 1 = as far as a typical corpus kick lies from the corpus mean.")
     seed: Seed = None
@@ -167,7 +173,7 @@ class StyleTransferRequest(_Request):
 
 class PackRequest(_Request, _CategoryRequest):
     "A sample pack: the most different kicks of a seeded pool, optionally in a category, through FX, tuned to a key."
-    n: int = Field(16, strict=True, ge=PACK_SIZES[0], le=PACK_SIZES[1], description=f"Kicks in the pack, {PACK_SIZES[0]}..{PACK_SIZES[1]}.")
+    n: WholeInt = Field(16, ge=PACK_SIZES[0], le=PACK_SIZES[1], description=f"Kicks in the pack, {PACK_SIZES[0]}..{PACK_SIZES[1]}.")
     seed: Seed = None
     key: str | None = Field(None, description="Tune every kick: a note with octave ('F1') or a pitch class ('F': each kick "
                                               "to its nearest F). Kicks that will not tune are replaced by the next pick.",

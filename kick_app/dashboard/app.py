@@ -77,12 +77,32 @@ def mount_dashboard(app, path:str="/"):
         return KickDashboard(service, show_api_link=True)
     api_routes = set(map(id, app.routes))
     add_applications({path: page}, app=app, title="kick_nbdev")
+    guard_component_resources(app)
     for route in app.routes:  # the page is not part of the REST API: keep it out of the OpenAPI docs
         if id(route) not in api_routes and hasattr(route, "include_in_schema"): route.include_in_schema = False
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():  # Panel's own server serves it; bokeh-fastapi does not, and the page asks for it
         return FileResponse(Path(pn.__file__).parent / "dist" / "images" / "favicon.ico")
+
+def guard_component_resources(app):
+    """Replace Panel's `/components/{module}/{class}/{kind}/...` route: Panel's imports the module the URL names (any
+    installed module) and answers a 500 with a traceback for paths it cannot resolve. Ours resolves only modules that
+    are already imported (the page's components are) and answers 404 for everything else."""
+    import sys
+    from fastapi import HTTPException
+    from fastapi.responses import FileResponse
+    from panel.io.server import ComponentResourceHandler
+    panel_routes = [r for r in app.router.routes if getattr(r, "path", "").endswith("/components/{path:path}")]
+    for route in panel_routes: app.router.routes.remove(route)
+    for route in panel_routes:
+        @app.get(route.path, include_in_schema=False)
+        def component_resource(path:str):
+            if path.split("/", 1)[0] not in sys.modules: raise HTTPException(404, "no such component resource")
+            try: resolved = Path(ComponentResourceHandler.parse_url_path(ComponentResourceHandler, path))
+            except Exception: raise HTTPException(404, "no such component resource") from None  # tornado's HTTPError, mostly
+            if not resolved.is_file(): raise HTTPException(404, "no such component resource")
+            return FileResponse(resolved)
 
 @functools.lru_cache(maxsize=1)
 def standalone_service()->KickService:

@@ -1,13 +1,13 @@
 "Files in and out: an uploaded kick's latent, and the stored files (audio, sidecar JSON, pack zips) by name."
 import re
 
-from fastapi import APIRouter, File, HTTPException, Path, UploadFile
+from fastapi import APIRouter, File, HTTPException, Path, Request, UploadFile
 from fastapi.responses import Response
 
-from kick_nbdev.preprocess import AudioFileError
+from kick_nbdev.preprocess import MAX_UPLOAD_S, AudioFileError, AudioTooLong
 from kick_nbdev.service import MAX_UPLOAD_BYTES, latent_to_list
 from kick_nbdev.storage import content_type
-from kick_app.api.dependencies import ERRORS, Service
+from kick_app.api.dependencies import ERRORS, Service, heavy_work
 from kick_app.api.schemas import EncodeResponse
 
 ISSUED_NAME = r"^(kick_[0-9a-f]{32}\.(wav|flac|json)|pack_[0-9a-f]{32}\.zip)$"  # the only file names this API hands out
@@ -17,13 +17,18 @@ router = APIRouter(prefix="/api")
 
 @router.post("/encode", response_model=EncodeResponse, tags=["analyse"],
              responses={**ERRORS, 415: {"description": "The upload is not a readable audio file"}})
-def encode(service:Service, file:UploadFile=File(description=f"A kick: WAV, FLAC, OGG or AIFF, any rate, mono or stereo, <= {UPLOAD_MB} MB.")):
-    "The latent of an uploaded kick (preprocessed exactly like the training corpus)."
+def encode(request:Request, service:Service,
+           file:UploadFile=File(description=f"A kick: WAV, FLAC, OGG or AIFF, any rate, mono or stereo, <= {UPLOAD_MB} MB "
+                                            f"and <= {MAX_UPLOAD_S:g} s.")):
+    """The latent of an uploaded kick (preprocessed exactly like the training corpus). Only the file's header is read
+    before a longer declared length is refused (413); at most KICK_MAX_HEAVY uploads are decoded at once."""
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
     name = file.filename or "upload"
     if len(data) > MAX_UPLOAD_BYTES: raise HTTPException(413, f"{name}: the upload is larger than {MAX_UPLOAD_BYTES} bytes ({UPLOAD_MB} MB)")
     if not data: raise HTTPException(422, f"{name}: the upload is empty (0 bytes)")
-    try: z = service.encode_upload(data, name)
+    try:
+        with heavy_work(request): z = service.encode_upload(data, name)
+    except AudioTooLong as e: raise HTTPException(413, str(e)) from None
     except AudioFileError as e: raise HTTPException(415, f"not a readable audio file: {e}") from None
     except ValueError as e: raise HTTPException(422, f"{name}: {e}") from None
     return EncodeResponse(latent_vector=latent_to_list(z))

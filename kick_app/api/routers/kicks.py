@@ -25,16 +25,16 @@ def random(request:Request, service:Service, body:RandomRequest|None=None):
 
 @router.post("/interpolate", response_model=KickListResponse)
 def interpolate(body:InterpolateRequest, request:Request, service:Service):
-    "`steps` kicks morphing from `start` to `end` (both included), decoded in one batch."
+    "`steps` kicks morphing from `start` to `end` (both included)."
     return answer(request, lambda: service.interpolate(body.start, body.end, body.steps, body.mode, body.format,
-                                                       body.bit_depth, body.fx_settings(), length_s=body.length_s))
+                                                       body.bit_depth, body.fx_settings(), length_s=body.length_s), body.steps)
 
 @router.post("/variations", response_model=KickListResponse)
 def variations(body:VariationsRequest, request:Request, service:Service):
     "`n` kicks near `latent_vector`; `intensity` sets how far (the same `seed` gives the same variations)."
     return answer(request, lambda: service.variations(body.latent_vector, body.n, body.intensity, body.seed, body.format,
                                                       body.bit_depth, body.fx_settings(), category=body.category_spec(),
-                                                      length_s=body.length_s))
+                                                      length_s=body.length_s), body.n)
 
 @router.post("/style-transfer", response_model=KickGenerationResponse)
 def style_transfer(body:StyleTransferRequest, request:Request, service:Service):
@@ -47,4 +47,4 @@ def style_transfer(body:StyleTransferRequest, request:Request, service:Service):
 def walk(body:WalkRequest, request:Request, service:Service):
     "A smooth random walk of `steps` kicks from `start`, staying inside the slider ranges."
     return answer(request, lambda: service.walk(body.start, body.steps, body.step_size, body.seed, body.format,
-                                                body.bit_depth, body.fx_settings(), length_s=body.length_s))
+                                                body.bit_depth, body.fx_settings(), length_s=body.length_s), body.steps)

@@ -2,7 +2,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kick_app.api.dependencies import ERRORS, Service, client_errors, file_url, new_request_id
+from kick_app.api.dependencies import ERRORS, Service, client_errors, file_url, heavy_work, new_request_id, stop_if_client_gone
 from kick_app.api.schemas import PackRequest, PackResponse
 
 router = APIRouter(prefix="/api", tags=["generate"])
@@ -11,10 +11,11 @@ router = APIRouter(prefix="/api", tags=["generate"])
              responses={**ERRORS, 200: {"content": {"application/zip": {}},
                                         "description": "The manifest and the zip's URL, or (delivery `zip`) the zip itself."}})
 def pack(body:PackRequest, request:Request, service:Service):
-    "A sample pack of `n` kicks chosen to differ from each other, named by note and category, with a manifest, zipped."
-    with client_errors():
+    """A sample pack of `n` kicks chosen to differ from each other, named by note and category, with a manifest, zipped.
+    Heavy work: at most KICK_MAX_HEAVY at once (503 with Retry-After beyond), and abandoned when the client leaves."""
+    with heavy_work(request), client_errors():
         made = service.pack(body.n, body.seed, body.category_spec(), body.fx_settings(), body.key, body.format, body.bit_depth,
-                            length_s=body.length_s)
+                            progress=lambda done, total: stop_if_client_gone(request), length_s=body.length_s)
     if body.delivery == "zip":
         return Response(made.to_zip(), media_type="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="{made.name}.zip"'})

@@ -1,0 +1,56 @@
+"""How `python api.py` / `make serve` runs the app: uvicorn with N worker processes and a deadline for request headers.
+
+Each worker is a process with its own model (loaded once by the lifespan) over the same storage; file names are
+content hashes, so every worker names and stores a kick identically."""
+import asyncio, os
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HEADER_TIMEOUT_S = float(os.environ.get("KICK_HEADER_TIMEOUT_S", "10"))  # a connection whose request headers take longer is closed, s
+
+WORKER_STARTUP_S = 60     # a worker answers the supervisor's pings only once it has imported torch and panel: uvicorn's
+                          # 5 s default kills workers that start on a busy machine, again and again
+
+class H11WithHeaderTimeout(H11Protocol):
+    """uvicorn's h11 protocol plus a deadline for request headers. uvicorn has none: its keep-alive timer stops at the
+    first byte, so a client that sends a header line now and then holds a connection (and a socket) forever."""
+    header_timeout_s = HEADER_TIMEOUT_S
+    _header_deadline:asyncio.TimerHandle|None = None
+
+    def connection_made(self, transport):
+        super().connection_made(transport)
+        self._arm_header_deadline()
+
+    def on_response_complete(self):
+        super().on_response_complete()
+        self._arm_header_deadline()         # the next request on a kept-alive connection gets the same deadline
+
+    def handle_websocket_upgrade(self, event):
+        self._cancel_header_deadline()      # the websocket protocol takes the connection over
+        super().handle_websocket_upgrade(event)
+
+    def connection_lost(self, exc):
+        self._cancel_header_deadline()
+        super().connection_lost(exc)
+
+    def _cancel_header_deadline(self):
+        if self._header_deadline is not None: self._header_deadline.cancel(); self._header_deadline = None
+
+    def _arm_header_deadline(self):
+        self._cancel_header_deadline()
+        if not self.transport.is_closing():
+            self._header_deadline = self.loop.call_later(self.header_timeout_s, self._headers_too_slow)
+
+    def _headers_too_slow(self):
+        self._header_deadline = None
+        waiting_for_headers = self.cycle is None or self.cycle.response_complete   # no request is being answered
+        if waiting_for_headers and not self.transport.is_closing():
+            self.logger.info("closing a connection whose request headers took more than %g s", self.header_timeout_s)
+            self.transport.close()
+
+def serve(host:str="127.0.0.1", port:int=8000, workers:int=1, log_level:str="info"):
+    "Run the app (`kick_app.api:create_app`) under uvicorn: `workers` processes, request headers within HEADER_TIMEOUT_S."
+    import uvicorn
+    uvicorn.run("kick_app.api:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level,
+                http=H11WithHeaderTimeout, timeout_keep_alive=5,
+                timeout_worker_healthcheck=WORKER_STARTUP_S)
