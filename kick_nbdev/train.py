@@ -15,9 +15,10 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from fastcore.script import call_parse
+from fastcore.basics import patch
 import kick_nbdev
 from .core import N_SAMPLES
-from .model import ModelConfig, KickVAE, KickModel, DEFAULT_CHECKPOINT
+from .model import ModelConfig, KickVAE, KickModel, LatentPrior, DEFAULT_CHECKPOINT
 from .losses import KickReconstructionLoss, SpectrogramLoss, kl_divergence
 from .augment import augment_batch
 from .synth import synth_kicks
@@ -44,6 +45,10 @@ class TrainConfig:
     val_every:int = 250            # steps between validations (an "epoch")
     patience:int = 8               # validations without improvement before stopping
     time_budget_min:float = 0.0    # stop after this many minutes (0 = no limit)
+    codes:bool = False             # auto-decoder: a free latent code per training kick feeds the decoder; the encoder learns to predict it
+    code_lr:float = 1e-2           # learning rate of the codes
+    w_code:float = 1e-2            # weight of the codes' squared norm (keeps them near N(0, I))
+    w_encoder:float = 1.0          # weight of the encoder's regression onto the codes
     seed:int = 0
     device:str = "auto"            # 'auto' = cuda when available
 
@@ -54,7 +59,7 @@ def _device(name):
 def _beta(cfg:TrainConfig, step:int): return cfg.beta * min(1.0, step / max(1, cfg.beta_warmup_steps))
 
 class BatchSampler:
-    "Training batches (B, n_samples) float32: real kicks (augmented) mixed with synthetic kicks, seeded."
+    "Training batches: (B, n_samples) float32 real kicks (augmented) mixed with synthetic kicks, and (B,) the index of each real kick (-1: synthetic), seeded."
     def __init__(self, real:np.ndarray, # (N, n_samples) real training kicks
                  cfg:TrainConfig):
         if len(real) == 0 and cfg.synth_fraction < 1: raise ValueError("no real training kicks: set synth_fraction=1 or build the corpus")
@@ -64,15 +69,14 @@ class BatchSampler:
         # the next batch is prepared in a thread while torch trains on this one (numpy/soxr release the GIL)
         self._pool, self._pending = ThreadPoolExecutor(max_workers=1), None
 
-    def _make(self)->np.ndarray:
+    def _make(self)->tuple:
         cfg, rng = self.cfg, self.rng
         n_synth = int(rng.binomial(cfg.batch_size, cfg.synth_fraction)) if len(self.real) else cfg.batch_size
-        parts = [self.real[rng.integers(len(self.real), size=cfg.batch_size - n_synth)],
-                 self.synth[rng.integers(len(self.synth), size=n_synth)]]
-        batch = np.concatenate(parts).astype(np.float32)
-        return augment_batch(batch, rng) if cfg.augment else batch
+        idx = rng.integers(len(self.real), size=cfg.batch_size - n_synth)
+        batch = np.concatenate([self.real[idx], self.synth[rng.integers(len(self.synth), size=n_synth)]]).astype(np.float32)
+        return augment_batch(batch, rng) if cfg.augment else batch, np.concatenate([idx, np.full(n_synth, -1)])
 
-    def __call__(self)->np.ndarray:
+    def __call__(self)->tuple:
         batch = self._pending.result() if self._pending is not None else self._make()
         self._pending = self._pool.submit(self._make)
         return batch
@@ -88,7 +92,7 @@ class BatchSampler:
 
 # %% ../nbs/08_train.ipynb #f7e4eb8f
 class Trainer:
-    "Owns the model, optimiser, losses and run folder of one training run."
+    "Owns the model, optimiser, losses and run folder of one training run; its methods follow, one per cell."
     def __init__(self, model_cfg:ModelConfig, train_cfg:TrainConfig, out_dir, # run folder (created)
                  train_kicks:np.ndarray, val_kicks:np.ndarray): # (N, n_samples) each
         self.mcfg, self.cfg, self.out = model_cfg, train_cfg, Path(out_dir)
@@ -97,8 +101,13 @@ class Trainer:
         torch.manual_seed(train_cfg.seed)
         self.vae = KickVAE(model_cfg).to(self.dev)
         self.opt = torch.optim.AdamW(self.vae.parameters(), lr=train_cfg.lr, weight_decay=train_cfg.weight_decay)
+        if train_cfg.codes and train_cfg.synth_fraction > 0: raise ValueError("codes=True needs synth_fraction=0 (synthetic kicks have no code)")
+        g = torch.Generator().manual_seed(train_cfg.seed)
+        self.codes = torch.nn.Parameter(torch.randn(len(train_kicks), model_cfg.latent_dim, generator=g).to(self.dev))
+        if train_cfg.codes: self.opt.add_param_group(dict(params=[self.codes], lr=train_cfg.code_lr, weight_decay=0.0))
+        self.started = time.time()   # the cosine follows steps or, with a time budget, whichever runs out first
         self.sched = torch.optim.lr_scheduler.LambdaLR(
-            self.opt, lambda s: 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / train_cfg.steps))))
+            self.opt, lambda s: 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, max(s / train_cfg.steps, self.time_used())))))
         self.rec_loss = KickReconstructionLoss(model_cfg.sample_rate, model_cfg.onset_sample, w_attack=train_cfg.w_attack,
                                                w_l1=train_cfg.w_l1, w_pitch=train_cfg.w_pitch).to(self.dev)
         self.spec_loss = SpectrogramLoss(model_cfg.spec_n_fft, model_cfg.spec_hop).to(self.dev)
@@ -107,103 +116,143 @@ class Trainer:
         self.step, self.best, self.bad_evals = 0, float("inf"), 0
         self.log_path = self.out / "log.csv"
 
-    def loss(self, x): # (B, T) tensor
-        "Total loss and its named parts for one batch."
-        out = self.vae(x)
-        if self.mcfg.decoder == "wave": rec, parts = self.rec_loss(out["audio"], x)
-        else: rec, parts = self.spec_loss(out["log_mag"], x)
-        kl = kl_divergence(out["mu"], out["logvar"], self.cfg.free_bits)
-        return rec + _beta(self.cfg, self.step) * kl, dict(parts, rec=rec, kl=kl)
+    def time_used(self)->float: # share of the time budget spent since this Trainer was made (0 without a budget)
+        return (time.time() - self.started) / (60 * self.cfg.time_budget_min) if self.cfg.time_budget_min else 0.0
 
-    def train_step(self):
-        self.vae.train()
-        x = torch.from_numpy(self.batches()).to(self.dev)
-        total, parts = self.loss(x)
-        self.opt.zero_grad(set_to_none=True)
-        total.backward()
-        torch.nn.utils.clip_grad_norm_(self.vae.parameters(), self.cfg.grad_clip)
-        self.opt.step(); self.sched.step(); self.step += 1
-        return {k: float(v) for k, v in parts.items()} | dict(loss=float(total))
+# %% ../nbs/08_train.ipynb #140e9213
+@patch
+def loss(self:Trainer, x, idx=None): # (B, T) tensor; (B,) training-kick indices (needed with `codes`)
+    "Total loss and its named parts for one batch."
+    if self.cfg.codes: return self.code_loss(x, idx)
+    out = self.vae(x)
+    if self.mcfg.decoder == "spec": rec, parts = self.spec_loss(out["log_mag"], x)
+    else: rec, parts = self.rec_loss(out["audio"], x)
+    kl = kl_divergence(out["mu"], out["logvar"], self.cfg.free_bits)
+    return rec + _beta(self.cfg, self.step) * kl, dict(parts, rec=rec, kl=kl)
 
-    @torch.no_grad()
-    def encode_decode(self, kicks, batch=32): # (N, T) numpy
-        "Posterior means (N, D) and their reconstructions (N, T), numpy."
-        self.vae.eval()
-        zs, ys = [], []
-        for i in range(0, len(kicks), batch):
-            mu = self.vae.encode(torch.from_numpy(kicks[i:i + batch]).to(self.dev))[0]
-            zs.append(mu.cpu().numpy()); ys.append(self.vae.decode_audio(mu).cpu().numpy())
-        return np.concatenate(zs), np.concatenate(ys)
+# %% ../nbs/08_train.ipynb #c0de1055
+@patch
+def code_loss(self:Trainer, x, idx): # (B, T) tensor; (B,) training-kick indices
+    "Auto-decoder loss: reconstruction from each kick's free code, the codes' norm, and the encoder's regression onto the codes."
+    z = self.codes[torch.as_tensor(idx, device=self.dev)]
+    rec, parts = self.rec_loss(self.vae.decode_audio(z), x)
+    code, enc = z.pow(2).sum(1).mean(), (self.vae.encode(x)[0] - z.detach()).pow(2).mean()
+    return rec + self.cfg.w_code * code + self.cfg.w_encoder * enc, dict(parts, rec=rec, code=code, encoder=enc)
 
-    @torch.no_grad()
-    def validate(self)->dict:
-        "Reconstruction loss (with posterior means) and seed metrics on the validation kicks."
-        self.vae.eval()
-        x = torch.from_numpy(self.val_kicks).to(self.dev)
-        _, y = self.encode_decode(self.val_kicks)
-        rec = self.rec_loss(torch.from_numpy(y).to(self.dev), x)[0].item()
-        return dict(val_rec=rec, val_lsd_db=float(np.median(log_spectral_distance_db(self.val_kicks, y))),
-                    val_attack_corr=float(np.median(attack_envelope_corr(self.val_kicks, y))))
+# %% ../nbs/08_train.ipynb #eba43d31
+@patch
+def train_step(self:Trainer):
+    "One optimiser step on a fresh batch; the named loss parts as floats."
+    self.vae.train()
+    x, idx = self.batches()
+    total, parts = self.loss(torch.from_numpy(x).to(self.dev), idx)
+    self.opt.zero_grad(set_to_none=True)
+    total.backward()
+    torch.nn.utils.clip_grad_norm_(self.vae.parameters(), self.cfg.grad_clip)
+    self.opt.step(); self.sched.step(); self.step += 1
+    return {k: float(v.detach()) for k, v in parts.items()} | dict(loss=float(total.detach()))
 
-    def save_state(self):
-        torch.save(dict(step=self.step, best=self.best, bad_evals=self.bad_evals, model=self.vae.state_dict(),
-                        opt=self.opt.state_dict(), sched=self.sched.state_dict(), torch_rng=torch.get_rng_state(),
-                        batches=self.batches.state()), self.out / "state.pt")
+# %% ../nbs/08_train.ipynb #5d0737fc
+@patch
+@torch.no_grad()
+def encode_decode(self:Trainer, kicks, batch=32): # (N, T) numpy
+    "Posterior means (N, D) and their reconstructions (N, T), numpy."
+    self.vae.eval()
+    zs, ys = [], []
+    for i in range(0, len(kicks), batch):
+        mu = self.vae.encode(torch.from_numpy(kicks[i:i + batch]).to(self.dev))[0]
+        zs.append(mu.cpu().numpy()); ys.append(self.vae.decode_audio(mu).cpu().numpy())
+    return np.concatenate(zs), np.concatenate(ys)
 
-    def resume(self):
-        "Continue from `state.pt` in the run folder, exactly where it stopped."
-        s = torch.load(self.out / "state.pt", map_location=self.dev, weights_only=False)
-        self.vae.load_state_dict(s["model"]); self.opt.load_state_dict(s["opt"]); self.sched.load_state_dict(s["sched"])
-        torch.set_rng_state(s["torch_rng"]); self.batches.load_state(s["batches"])
-        self.step, self.best, self.bad_evals = s["step"], s["best"], s["bad_evals"]
+# %% ../nbs/08_train.ipynb #b64645ad
+@patch
+@torch.no_grad()
+def validate(self:Trainer)->dict:
+    "Reconstruction loss (with posterior means) and seed metrics on the validation kicks."
+    self.vae.eval()
+    x = torch.from_numpy(self.val_kicks).to(self.dev)
+    _, y = self.encode_decode(self.val_kicks)
+    rec = self.rec_loss(torch.from_numpy(y).to(self.dev), x)[0].item()
+    return dict(val_rec=rec, val_lsd_db=float(np.median(log_spectral_distance_db(self.val_kicks, y))),
+                val_attack_corr=float(np.median(attack_envelope_corr(self.val_kicks, y))))
 
-    def _log(self, row:dict):
-        new = not self.log_path.exists()
-        with open(self.log_path, "a", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(row))
-            if new: w.writeheader()
-            w.writerow(row)
+# %% ../nbs/08_train.ipynb #db232966
+@patch
+def save_state(self:Trainer):
+    "Model, optimiser, schedule, step, RNG and batch-sampler states to `state.pt` in the run folder."
+    torch.save(dict(step=self.step, best=self.best, bad_evals=self.bad_evals, model=self.vae.state_dict(), codes=self.codes.detach(),
+                    opt=self.opt.state_dict(), sched=self.sched.state_dict(), torch_rng=torch.get_rng_state(),
+                    batches=self.batches.state()), self.out / "state.pt")
 
-    def fit(self, progress:bool=True)->dict:
-        "Train until `steps`, early stopping or the time budget; returns the best validation row."
-        cfg, t0, best_row = self.cfg, time.time(), None
-        bar = tqdm(total=cfg.steps, initial=self.step, disable=not progress, desc="train")
-        running = {}
-        while self.step < cfg.steps:
-            parts = self.train_step(); bar.update(1)
-            running = {k: running.get(k, v) * 0.95 + v * 0.05 for k, v in parts.items()}
-            if self.step % cfg.val_every == 0 or self.step == cfg.steps:
-                row = dict(step=self.step, elapsed_s=round(time.time() - t0, 1), beta=_beta(cfg, self.step),
-                           lr=self.sched.get_last_lr()[0], **{f"train_{k}": round(v, 5) for k, v in running.items()},
-                           **self.validate())
-                self._log(row)
-                bar.set_postfix(val_lsd=f"{row['val_lsd_db']:.2f}", attack=f"{row['val_attack_corr']:.2f}")
-                if row["val_rec"] < self.best:
-                    self.best, self.bad_evals, best_row = row["val_rec"], 0, row
-                    self.final_model().save(self.out / "best.pt")
-                else: self.bad_evals += 1
-                self.save_state()
-                if self.bad_evals >= cfg.patience: break
-                if cfg.time_budget_min and time.time() - t0 > 60 * cfg.time_budget_min: break
-        bar.close()
-        return best_row or {}
+# %% ../nbs/08_train.ipynb #6f4862f3
+@patch
+def resume(self:Trainer):
+    "Continue from `state.pt` in the run folder, exactly where it stopped."
+    s = torch.load(self.out / "state.pt", map_location=self.dev, weights_only=False)
+    self.vae.load_state_dict(s["model"]); self.opt.load_state_dict(s["opt"]); self.sched.load_state_dict(s["sched"])
+    with torch.no_grad(): self.codes.copy_(s["codes"])
+    torch.set_rng_state(s["torch_rng"]); self.batches.load_state(s["batches"])
+    self.step, self.best, self.bad_evals = s["step"], s["best"], s["bad_evals"]
 
-    def final_model(self)->KickModel:
-        "The current weights as a `KickModel` with corpus latent statistics."
-        vae = KickVAE(self.mcfg); vae.load_state_dict({k: v.cpu() for k, v in self.vae.state_dict().items()})
-        z_train = self.encode_decode(self.train_kicks)[0] if len(self.train_kicks) else np.zeros((0, self.mcfg.latent_dim))
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
-        m = KickModel(vae, version=f"{kick_nbdev.__version__}+{self.mcfg.decoder}{self.mcfg.latent_dim}-{stamp}",
-                      latent_mean=z_train.mean(0) if len(z_train) else None,
-                      latent_std=z_train.std(0) + 1e-6 if len(z_train) > 1 else None,
-                      train_summary=dict(train_config=asdict(self.cfg), step=self.step))
-        return m
+# %% ../nbs/08_train.ipynb #cc3a0d05
+@patch
+def _log(self:Trainer, row:dict):
+    "Append `row` to log.csv (header first)."
+    new = not self.log_path.exists()
+    with open(self.log_path, "a", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(row))
+        if new: w.writeheader()
+        w.writerow(row)
+
+# %% ../nbs/08_train.ipynb #985ffc17
+@patch
+def fit(self:Trainer, progress:bool=True)->dict:
+    "Train until `steps`, early stopping or the time budget; returns the best validation row."
+    cfg, t0, best_row = self.cfg, time.time(), None
+    bar = tqdm(total=cfg.steps, initial=self.step, disable=not progress, desc="train")
+    running = {}
+    while self.step < cfg.steps:
+        parts = self.train_step(); bar.update(1)
+        running = {k: running.get(k, v) * 0.95 + v * 0.05 for k, v in parts.items()}
+        if self.step % cfg.val_every == 0 or self.step == cfg.steps:
+            row = dict(step=self.step, elapsed_s=round(time.time() - t0, 1), beta=_beta(cfg, self.step),
+                       lr=self.sched.get_last_lr()[0], **{f"train_{k}": round(v, 5) for k, v in running.items()},
+                       **self.validate())
+            self._log(row)
+            bar.set_postfix(val_lsd=f"{row['val_lsd_db']:.2f}", attack=f"{row['val_attack_corr']:.2f}")
+            if row["val_rec"] < self.best:
+                self.best, self.bad_evals, best_row = row["val_rec"], 0, row
+                self.final_model().save(self.out / "best.pt")
+            else: self.bad_evals += 1
+            self.save_state()
+            if self.bad_evals >= cfg.patience: break
+            if cfg.time_budget_min and time.time() - t0 > 60 * cfg.time_budget_min: break
+    bar.close()
+    return best_row or {}
+
+# %% ../nbs/08_train.ipynb #17161cb1
+@patch
+def final_model(self:Trainer)->KickModel:
+    "The current weights as a `KickModel` with corpus latent statistics."
+    vae = KickVAE(self.mcfg); vae.load_state_dict({k: v.cpu() for k, v in self.vae.state_dict().items()})
+    z_train = self.encode_decode(self.train_kicks)[0] if len(self.train_kicks) else np.zeros((0, self.mcfg.latent_dim))
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+    m = KickModel(vae, version=f"{kick_nbdev.__version__}+{self.mcfg.decoder}{self.mcfg.latent_dim}-{stamp}",
+                  latent_mean=z_train.mean(0) if len(z_train) else None,
+                  latent_std=z_train.std(0) + 1e-6 if len(z_train) > 1 else None,
+                  train_summary=dict(train_config=asdict(self.cfg), step=self.step))
+    return m
 
 # %% ../nbs/08_train.ipynb #7d976a9d
 def attach_corpus(model:KickModel, kicks:np.ndarray, # (N, n_samples) corpus kicks
-                  manifest)->KickModel:             # DataFrame with id, path, category, kit, source, split
-    "Store the corpus latents and metadata in `model` (returns it)."
-    model.corpus_latents = model.encode(kicks) if len(kicks) else np.zeros((0, model.latent_dim), np.float32)
+                  manifest,                         # DataFrame with id, path, category, kit, source, split
+                  prior_components:int=0)->KickModel: # > 0: also fit the model's `LatentPrior` to the corpus latents
+    "Store the corpus latents (refined, without a time limit), their statistics and metadata in `model` (returns it)."
+    model.corpus_latents = (np.concatenate([model.encode(kicks[i:i + 16], budget_s=math.inf) for i in range(0, len(kicks), 16)])
+                            if len(kicks) else np.zeros((0, model.latent_dim), np.float32))
+    if len(kicks) > 1:
+        model.latent_mean, model.latent_std = model.corpus_latents.mean(0), model.corpus_latents.std(0) + 1e-6
+    if prior_components and len(kicks) > 1: model.prior = LatentPrior.fit(model.corpus_latents, prior_components)
     model.corpus_meta = [dict(id=str(r["id"]), name=Path(str(r["path"])).stem, category=str(r["category"]),
                               kit=str(r["kit"]), source=str(r["source"]), split=str(r["split"]))
                          for r in manifest.to_dict("records")]
@@ -212,14 +261,19 @@ def attach_corpus(model:KickModel, kicks:np.ndarray, # (N, n_samples) corpus kic
 # %% ../nbs/08_train.ipynb #3e034a31
 @call_parse
 def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, best.pt, model.pt
-               decoder:str="wave",              # 'wave' or 'spec'
+               decoder:str="hybrid",            # one of model.DECODERS
                latent_dim:int=8,                # size of the timbre space
                steps:int=8000,                  # maximum optimiser steps
                batch_size:int=16,
                lr:float=1e-3,
                beta:float=0.01,                 # final KL weight
                free_bits:float=1.5,             # nats per latent dimension free of KL
-               synth_fraction:float=0.35,       # share of synthetic kicks per batch
+               synth_fraction:float=0.0,        # share of synthetic kicks per batch
+               augment:bool=False,              # augment every training kick on the fly
+               codes:bool=False,                # auto-decoder: free per-kick codes, the encoder regresses onto them
+               all_kicks:bool=False,            # train on every corpus kick (validation rows then measure the fit)
+               refine_steps:int=30,             # latent refinement steps of the shipped model's `encode`
+               prior_components:int=4,          # Gaussian-mixture prior fitted to the corpus latents (0 = N(0, I))
                minutes:float=55.0,              # time budget (0 = none)
                seed:int=0,
                threads:int=0,                   # torch CPU threads (0 = torch's default)
@@ -230,20 +284,22 @@ def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, 
     from kick_nbdev.data import load_corpus
     if threads: torch.set_num_threads(threads)
     kicks, manifest = load_corpus(cache_dir)
-    is_train = (manifest["split"] == "train").to_numpy()
-    mcfg = ModelConfig(decoder=decoder, latent_dim=latent_dim, seed=seed)
+    is_train = np.ones(len(kicks), bool) if all_kicks else (manifest["split"] == "train").to_numpy()
+    mcfg = ModelConfig(decoder=decoder, latent_dim=latent_dim, n_samples=kicks.shape[1], seed=seed)
     tcfg = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, beta=beta, free_bits=free_bits, synth_fraction=synth_fraction,
-                       time_budget_min=minutes, seed=seed)
+                       augment=augment, codes=codes, time_budget_min=minutes, seed=seed)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(dict(model=asdict(mcfg), train=asdict(tcfg)), indent=2))
-    tr = Trainer(mcfg, tcfg, out, kicks[is_train], kicks[~is_train])
+    (out / "config.json").write_text(json.dumps(dict(model=asdict(mcfg), train=asdict(tcfg), all_kicks=all_kicks,
+                                                     refine_steps=refine_steps, prior_components=prior_components), indent=2))
+    tr = Trainer(mcfg, tcfg, out, kicks[is_train], kicks if all_kicks else kicks[~is_train])
     if resume and (out / "state.pt").exists(): tr.resume()
     t0 = time.time()
     best = tr.fit()
     model = KickModel.from_checkpoint(torch.load(out / "best.pt", weights_only=False))
-    model.train_summary.update(best_validation=best, minutes=round((time.time() - t0) / 60, 1),
-                               n_train=int(is_train.sum()), n_val=int((~is_train).sum()))
-    attach_corpus(model, kicks, manifest).save(out / "model.pt")
+    model.refine_steps = refine_steps
+    model.train_summary.update(best_validation=best, minutes=round((time.time() - t0) / 60, 1), all_kicks=all_kicks,
+                               n_train=int(is_train.sum()), n_val=len(kicks) if all_kicks else int((~is_train).sum()))
+    attach_corpus(model, kicks, manifest, prior_components).save(out / "model.pt")
     print(f"best validation: {json.dumps(best)}\nmodel: {out / 'model.pt'}")
     if ship:
         DEFAULT_CHECKPOINT.parent.mkdir(parents=True, exist_ok=True)
