@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
 
-.PHONY: install serve test test-notebooks test-pytest check-sync sysdeps sync readme data train bench
+.PHONY: install serve test test-notebooks test-pytest check-sync sysdeps sync readme data train bench eval
 
 # Re-install only when the declared requirements change.
 $(STAMP): settings.ini setup.py
@@ -55,6 +55,11 @@ train: data
 	cp runs/shipped/log.csv kick_nbdev/weights/kick_vae.log.csv
 	cp runs/shipped/config.json kick_nbdev/weights/kick_vae.config.json
 	$(BIN)/kick_controls   # the category prior and shape directions of the new weights
+
+## Leave-kit-out cross-validation (5 folds) of the candidates; CANDIDATES=nearest,mean,pkg.module:function
+CANDIDATES ?= nearest,mean
+eval: install
+	$(BIN)/kick_eval --candidates $(CANDIDATES) --out runs/eval
 
 bench: install
 	$(PY) benchmarks/decode_latency.py

@@ -15,7 +15,8 @@ from . import __version__
 from .core import SAMPLE_RATE, peak_dbfs
 from .metrics import decay_ms
 from .fx import FxSettings, FX_PRESETS, apply_fx, tune_to_note, ringing_pitch_hz, hz_to_note, note_to_midi
-from .latent import MAX_SEED, check_latent, latent_to_list, new_seed
+from .length import check_length_s, fit_length
+from .latent import MAX_SEED, check_latent, latent_to_list, resolve_seed
 from .storage import AUDIO_FORMATS, BIT_DEPTHS, encode_audio, check_name
 
 # %% ../nbs/19_pack.ipynb #85047dc5
@@ -146,6 +147,7 @@ class Pack:
             recall = dict(latent=row["latent"], seed=row["seed"], pack_seed=info["pack_seed"], key=info["key"],
                           fx=info["fx"], model_version=info["model_version"],
                           model_fingerprint=info["model_fingerprint"], library=info["library"])
+            if info.get("length_s") is not None: recall["length_s"] = info["length_s"]
             yield row["file"], encode_audio(y, info["sample_rate"], info["format"], info["bit_depth"], recall=recall,
                                             title=row["file"].rsplit(".", 1)[0], software=info["library"])
         yield "manifest.csv", self.manifest_csv().encode()
@@ -223,17 +225,21 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
               fmt:str="wav",        # file format, one of `AUDIO_FORMATS`
               bit_depth:int=16,     # PCM sample width, bits, one of `BIT_DEPTHS`
               progress=None,        # callable(done, total) called after each finished kick; None: silent
-              decode=None           # callable: (B, D) latents -> (B, T) audio (e.g. a service's serialised decode); None: model.decode
+              decode=None,          # callable: (B, D) latents -> (B, T) audio (e.g. a service's serialised decode); None: model.decode
+              length_s:float|None=None # length of every kick, s (`length.fit_length`, before FX and tuning); None: the model's window
              )->Pack:
     "A cohesive, diverse pack of `n` kicks: farthest points of a pool, decoded, FX'd, tuned, measured and ordered by pitch."
     n = _check_int(n, "n", *PACK_SIZES)
-    seed = new_seed() if seed is None else _check_int(seed, "seed", 0, MAX_SEED)
+    seed = resolve_seed(seed)
     if fmt not in AUDIO_FORMATS: raise ValueError(f"fmt must be one of {AUDIO_FORMATS}, got {fmt!r}")
     if bit_depth not in BIT_DEPTHS: raise ValueError(f"bit_depth must be one of {BIT_DEPTHS}, got {bit_depth!r}")
     if progress is not None and not callable(progress): raise ValueError("progress must be a callable(done, total) or None")
     settings, preset = _fx_settings(fx, key)
     key = None if settings is None else settings.tune_note   # fx that tune (a tune_note without `key`) set the key too
     decode = model.decode if decode is None else decode
+    if length_s is not None:
+        length_s, decode_window = check_length_s(length_s), decode
+        decode = lambda z: np.stack([fit_length(y, model.sample_rate, length_s) for y in decode_window(z)])
     colour = None if settings is None else replace(settings, tune_note=None)
     if colour is not None and not colour.active_modules: colour = None
 
@@ -282,6 +288,6 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
     info = dict(n=n, pack_seed=seed, pool_size=len(pool), skipped=tried - n, key=key, fx_preset=preset,
                 fx=None if settings is None else asdict(settings), model_version=model.version,
                 model_fingerprint=model.fingerprint(), library=f"kick_nbdev {__version__}",
-                sample_rate=model.sample_rate, n_samples=model.n_samples, format=fmt, bit_depth=bit_depth)
+                sample_rate=model.sample_rate, n_samples=int(audio.shape[1]), length_s=length_s, format=fmt, bit_depth=bit_depth)
     timings_s["descriptors"] += time.perf_counter() - start
     return Pack(audio[order], latents[order], kicks, info, timings_s)
