@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--cache", default="/work/cache-32k")
     ap.add_argument("--out", default="runs/folds")
     ap.add_argument("--tag", default="")
+    ap.add_argument("--max_wall_min", type=float, default=0.0, help="also stop after this many wall-clock minutes (0 = no limit)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     kicks, manifest = load_corpus(args.cache)
@@ -76,11 +77,11 @@ def main():
     train, held = kicks[folds != args.fold], kicks[folds == args.fold]
     mcfg = ModelConfig(n_samples=kicks.shape[1], seed=0, **CANDIDATES[args.candidate])
     tcfg = TrainConfig(steps=int(args.minutes * 120), batch_size=args.batch_size, lr=args.lr, synth_fraction=0.0,
-                       augment=False, seed=0, **TRAIN_OPTIONS.get(args.candidate, {}))
+                       augment=False, seed=0, time_budget_min=args.max_wall_min, **TRAIN_OPTIONS.get(args.candidate, {}))
     name = f"{args.candidate}{args.tag}_f{args.fold}"
     tr = Trainer(mcfg, tcfg, Path(args.out) / name, train, held[:0])
     t0 = time.process_time()   # CPU time, not wall time: the machine is shared, the budget must be equal
-    while time.process_time() - t0 < 60 * args.minutes and tr.step < tcfg.steps: tr.train_step()
+    while time.process_time() - t0 < 60 * args.minutes and tr.step < tcfg.steps and tr.time_used() < 1: tr.train_step()
     train_min = (time.process_time() - t0) / 60
     model = KickModel(tr.final_model().vae, "fold")
     vae = model.vae
@@ -127,11 +128,11 @@ def summarize(folder="runs/folds", csv_path=None):
 
 def fold_table(rows):
     "Mean +- std over folds of the main columns, one row per candidate (and tag)."
-    cols = ["fit_lsd", "baseline_lsd", "enc_lsd", "refined_lsd", "ratio_enc", "ratio_refined", "enc_attack", "refined_attack",
+    cols = ["fit_lsd", "baseline_lsd", "baseline_attack", "enc_lsd", "refined_lsd", "ratio_enc", "ratio_refined", "enc_attack", "refined_attack",
             "refined_onset_ms", "refined_pitch_st", "refined_decay_ms", "refined_lsd_audible", "random_normal_kick_like",
             "random_normal_diversity", "random_gmm_kick_like", "random_gmm_diversity", "random_gmm_duplicates"]
     g = rows.assign(name=rows["candidate"] + rows["tag"].fillna("")).groupby("name")
-    table = g[cols].mean().round(2).astype(str) + " ± " + g[cols].std().round(2).astype(str)
+    table = g[cols].mean().round(2).astype(str) + " ± " + g[cols].std().fillna(0.0).round(2).astype(str)
     return table.assign(folds=g.size(), steps=g["steps"].mean().round(0)).T
 
 if __name__ == "__main__":
