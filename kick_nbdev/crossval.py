@@ -218,4 +218,4 @@ def kick_eval(candidates:str="nearest,mean", # comma-separated: nearest, mean, p
         r.summary.to_csv(out / name / "summary.csv")
     table.to_csv(out / "compare.csv")
     with pd.option_context("display.width", 200, "display.max_columns", 20): print(table.round(3).to_string())
-    return table
+    # nothing returned: a console script's return value becomes its exit status

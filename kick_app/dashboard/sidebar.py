@@ -32,9 +32,10 @@ class Sidebar(pn.viewable.Viewer):
         self.json_download = w.FileDownload(callback=lambda: self._download("json"), filename="kick.json",
                                             label="⬇ Recall JSON", sizing_mode="stretch_width")
         window_s = round(state.model.n_samples / state.model.sample_rate, 2)
-        self.length = w.FloatSlider(label="Length (s)", start=LENGTH_RANGE_S[0], end=LENGTH_RANGE_S[1], step=0.01,
-                                    value=window_s, sizing_mode="stretch_width")
-        self.length.param.watch(state.on_user(lambda e: self.set_length(self.length.value)), "value_throttled")  # on release
+        self.length = w.FloatInput(label=f"Length (s, {LENGTH_RANGE_S[0]:g}-{LENGTH_RANGE_S[1]:g})", value=None,
+                                   start=LENGTH_RANGE_S[0], end=LENGTH_RANGE_S[1], step=0.05,
+                                   placeholder=f"model window ({window_s:g} s)", sizing_mode="stretch_width")
+        self.length.param.watch(state.on_user(lambda e: self.set_length(e.new)), "value")
         self.window_button = w.Button(label=f"model window ({window_s:g} s)", align="end", width=150)
         self.window_button.on_click(lambda e: self.set_length(None))
         self.upload = w.FileInput(accept=UPLOAD_TYPES, multiple=False, sizing_mode="stretch_width")
@@ -59,8 +60,7 @@ class Sidebar(pn.viewable.Viewer):
         "Every kick heard, downloaded and packed from now on is `length_s` long; the current kick is heard again at it."
         state = self.state
         state.length_s = None if length_s is None else float(length_s)
-        if length_s is None:
-            with state.quietly(): self.length.value = round(state.model.n_samples / state.model.sample_rate, 2)
+        with state.quietly(): self.length.value = state.length_s
         if state.kick is not None: state.show(state.kick, commit=False)
 
     def _list_history(self):
