@@ -34,7 +34,7 @@ sysdeps:
 	bash .ci/sysdeps.sh
 
 check-sync: install
-	PATH=$(BIN):$$PATH bash .ci/check_sync.sh
+	PATH=$(abspath $(BIN)):$$PATH bash .ci/check_sync.sh
 
 test-notebooks: install
 	cd nbs && ../$(BIN)/nbdev_test --path . --n_workers 2 --timing
