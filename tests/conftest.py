@@ -99,3 +99,19 @@ def stop(proc:subprocess.Popen):
         proc.terminate()
         try: proc.wait(timeout=10)
         except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    "A service on a tiny model with a corpus, storing in a temporary folder (one per test module)."
+    from dashboard_support import tiny_model_with_corpus
+    from kick_nbdev.service import KickService
+    from kick_nbdev.storage import LocalStorage
+    return KickService(tiny_model_with_corpus(), LocalStorage(tmp_path_factory.mktemp("generated")))
+
+
+@pytest.fixture
+def dash(service):
+    "A fresh dashboard on `service`, seeded."
+    from dashboard import KickDashboard
+    return KickDashboard(service, seed=7)

@@ -11,29 +11,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import dashboard
-from dashboard import KickDashboard, pitch_text, wav_base64
+from dashboard import pitch_text, wav_base64
 from kick_app.dashboard import random_mode
 from kick_app.dashboard.widgets import ACCENT
 from kick_nbdev.service import MAX_UPLOAD_BYTES
-from dashboard_support import tiny_model_with_corpus
 from kick_nbdev.controls import load_controls
 from kick_nbdev.fx import FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
 from kick_nbdev.model import load_model
-from kick_nbdev.service import KickService, fx_recall
+from kick_nbdev.service import fx_recall
 from kick_nbdev.shape import shape_descriptors
-from kick_nbdev.storage import LocalStorage, encode_audio, read_recall
+from kick_nbdev.storage import encode_audio, read_recall
 from kick_nbdev.style import style_transfer
 from kick_nbdev.viz import log_spectrogram
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    return KickService(tiny_model_with_corpus(), LocalStorage(tmp_path_factory.mktemp("generated")))
-
-
-@pytest.fixture
-def dash(service):
-    return KickDashboard(service, seed=7)
 
 
 def decode_b64_wav(b64):

@@ -6,24 +6,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from dashboard import KickDashboard
-from dashboard_support import tiny_model_with_corpus
 from kick_nbdev.fx import FX_PRESETS
 from kick_nbdev.length import fit_length
-from kick_nbdev.service import KickService
-from kick_nbdev.storage import LocalStorage, read_recall
+from kick_nbdev.storage import read_recall
 
 SR = 44100
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    return KickService(tiny_model_with_corpus(), LocalStorage(tmp_path_factory.mktemp("generated")))
-
-
-@pytest.fixture
-def dash(service):
-    return KickDashboard(service, seed=7)
 
 
 def test_length_is_heard_drawn_and_downloaded(dash, service):
