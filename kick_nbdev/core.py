@@ -10,7 +10,7 @@ __all__ = ['SAMPLE_RATE', 'N_SAMPLES', 'ONSET_MS', 'ONSET_SAMPLE', 'PEAK_DBFS', 
 import numpy as np
 
 SAMPLE_RATE = 44100      # Hz, the rate of every kick in the library
-N_SAMPLES = 16384        # samples per kick (~372 ms at 44.1 kHz)
+N_SAMPLES = 32768        # samples per kick (~743 ms at 44.1 kHz)
 ONSET_MS = 5.0           # where the transient sits in a preprocessed kick, ms from the start
 ONSET_SAMPLE = round(ONSET_MS * SAMPLE_RATE / 1000)  # the same position in samples (220)
 PEAK_DBFS = -1.0         # peak level of a preprocessed kick, dBFS

@@ -326,16 +326,20 @@ def _spectral_features(x:np.ndarray # (T,) or (B, T) kicks
     return _log_mel_spectrogram_db(_peak_normalized(_as_batch(x)[0]))
 
 def _cross_distances_db(features_a:np.ndarray, # (A, frames, N_MELS) from `_spectral_features`
-                        features_b:np.ndarray  # (B, frames, N_MELS)
+                        features_b:np.ndarray, # (B, frames, N_MELS)
+                        audible_db:float|None=None # None: every frame; else frames audible in either kick (see `log_spectral_distance_db`)
                        )->np.ndarray:          # (A, B) log-spectral distances, dB
     "Log-spectral distance between every kick of `a` and every kick of `b`."
     centre = np.concatenate([features_a, features_b]).mean(axis=0, dtype=np.float64)
-    distances = np.zeros((len(features_a), len(features_b)))
+    distances, counts = np.zeros((len(features_a), len(features_b))), np.zeros((len(features_a), len(features_b)))
+    everywhere = lambda f: np.ones(f.shape[:2], bool)
+    loud_a, loud_b = ((everywhere(f) if audible_db is None else _audible_frames(f, audible_db)) for f in (features_a, features_b))
     for frame, mean in enumerate(centre):
         a, b = features_a[:, frame] - mean, features_b[:, frame] - mean  # (A, N_MELS), (B, N_MELS) float64
         squared = (a ** 2).sum(-1)[:, None] + (b ** 2).sum(-1)[None] - 2 * a @ b.T
-        distances += np.sqrt(np.maximum(squared, 0.0) / N_MELS)
-    return distances / len(centre)
+        keep = loud_a[:, frame, None] | loud_b[None, :, frame]
+        distances += np.sqrt(np.maximum(squared, 0.0) / N_MELS) * keep; counts += keep
+    return distances / np.maximum(counts, 1)
 
 # %% ../nbs/05_metrics.ipynb #e8653ddc
 def pairwise_spectral_distance(X:np.ndarray # (B, T) kicks
@@ -364,7 +368,8 @@ def novelty(generated:np.ndarray, # (G, T) generated kicks
             dup_threshold_db:float=DUP_THRESHOLD_DB # nearest distance below this is a near-duplicate, dB
            )->dict:               # nearest_distance_db (G,), nearest_index (G,) int, duplicate_fraction float
     "Distance of each generated kick to its nearest training kick, which one, and the share of near-copies."
-    distances = _cross_distances_db(_spectral_features(generated), _spectral_features(train))
+    # audible frames only: the threshold is a sound's difference, not diluted by the silence a longer window adds
+    distances = _cross_distances_db(_spectral_features(generated), _spectral_features(train), AUDIBLE_DB)
     nearest = distances.argmin(axis=-1)
     nearest_db = distances[np.arange(len(distances)), nearest]
     return {"nearest_distance_db": nearest_db, "nearest_index": nearest,

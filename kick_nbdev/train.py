@@ -39,6 +39,8 @@ class TrainConfig:
     w_attack:float = 1.0           # attack-window loss weight
     w_l1:float = 1.0               # waveform L1 weight
     w_pitch:float = 4.0            # low-band pitch term weight
+    w_mrstft:float = 1.0           # whole-kick MR-STFT weight
+    w_logmel:float = 0.0           # log-mel distance weight, per dB (07_losses: the evaluation's measure)
     synth_fraction:float = 0.35    # share of each batch drawn from the DSP synthesizer
     synth_pool:int = 3000          # synthetic kicks generated once per run
     augment:bool = True            # on-the-fly augmentation of every training kick
@@ -110,7 +112,8 @@ class Trainer:
         self.sched = torch.optim.lr_scheduler.LambdaLR(
             self.opt, lambda s: 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, max(s / train_cfg.steps, self.time_used())))))
         self.rec_loss = KickReconstructionLoss(model_cfg.sample_rate, model_cfg.onset_sample, w_attack=train_cfg.w_attack,
-                                               w_l1=train_cfg.w_l1, w_pitch=train_cfg.w_pitch).to(self.dev)
+                                               w_l1=train_cfg.w_l1, w_pitch=train_cfg.w_pitch, w_mrstft=train_cfg.w_mrstft,
+                                               w_logmel=train_cfg.w_logmel).to(self.dev)
         self.spec_loss = SpectrogramLoss(model_cfg.spec_n_fft, model_cfg.spec_hop).to(self.dev)
         self.batches = BatchSampler(train_kicks, train_cfg)
         self.train_kicks, self.val_kicks = train_kicks, val_kicks
@@ -277,13 +280,14 @@ def fold_candidate(train_kicks:np.ndarray, # (N, n_samples) the fold's training 
                    prior_components:int=4, # Gaussian-mixture prior over its training latents
                    seed:int=0,
                    **options)->KickModel:  # ModelConfig / TrainConfig fields that differ from the shipped recipe
-    """The shipped recipe (hybrid decoder, auto-decoder codes, real kicks only) trained on `train_kicks` for `minutes`
+    """The shipped recipe (hybrid decoder, auto-decoder codes, real kicks only, the log-mel loss) trained on `train_kicks` for `minutes`
     of CPU time: a `kick_eval` candidate (`kick_eval --candidates nearest,kick_nbdev.train:fold_candidate`)."""
     mfields = set(ModelConfig.__dataclass_fields__)
     mcfg = ModelConfig(**{"decoder": "hybrid", "n_samples": train_kicks.shape[1], "seed": seed,
                           **{k: v for k, v in options.items() if k in mfields}})
-    tcfg = TrainConfig(**{"steps": int(minutes * 120), "batch_size": 8, "synth_fraction": 0.0, "augment": False, "codes": True,
-                          "seed": seed, **{k: v for k, v in options.items() if k not in mfields}})
+    tcfg = TrainConfig(**{"steps": int(minutes * 200), "batch_size": 8, "synth_fraction": 0.0, "augment": False, "codes": True,
+                          "w_logmel": 0.1, "w_mrstft": 0.0, "w_l1": 0.0, "seed": seed,
+                          **{k: v for k, v in options.items() if k not in mfields}})
     with tempfile.TemporaryDirectory() as d:
         tr = Trainer(mcfg, tcfg, d, train_kicks, train_kicks[:0])
         t0 = time.process_time()
@@ -306,6 +310,9 @@ def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, 
                augment:bool=False,              # augment every training kick on the fly
                codes:bool=False,                # auto-decoder: free per-kick codes, the encoder regresses onto them
                all_kicks:bool=False,            # train on every corpus kick (validation rows then measure the fit)
+               w_logmel:float=0.0,              # log-mel distance weight per dB (0.1 with --w_mrstft 0 --w_l1 0: the shipped recipe)
+               w_mrstft:float=1.0,              # whole-kick MR-STFT weight
+               w_l1:float=1.0,                  # waveform L1 weight
                refine_steps:int=10,             # latent refinement steps of the model's `encode` (uploads; the corpus gets CORPUS_REFINE_STEPS)
                prior_components:int=4,          # Gaussian-mixture prior fitted to the corpus latents (0 = N(0, I))
                minutes:float=55.0,              # time budget (0 = none)
@@ -321,7 +328,8 @@ def kick_train(out:str="runs/latest",          # run folder: log.csv, state.pt, 
     is_train = np.ones(len(kicks), bool) if all_kicks else (manifest["split"] == "train").to_numpy()
     mcfg = ModelConfig(decoder=decoder, latent_dim=latent_dim, n_samples=kicks.shape[1], seed=seed)
     tcfg = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, beta=beta, free_bits=free_bits, synth_fraction=synth_fraction,
-                       augment=augment, codes=codes, time_budget_min=minutes, seed=seed)
+                       augment=augment, codes=codes, time_budget_min=minutes, seed=seed,
+                       w_logmel=w_logmel, w_mrstft=w_mrstft, w_l1=w_l1)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(dict(model=asdict(mcfg), train=asdict(tcfg), all_kicks=all_kicks,
                                                      refine_steps=refine_steps, prior_components=prior_components), indent=2))

@@ -45,7 +45,7 @@ def client(api_env):
 
 @pytest.fixture(scope="session")
 def kick_audio():
-    "One synthesized kick: (16384,) float32 at 44.1 kHz."
+    "One synthesized kick: (N_SAMPLES,) float32 at 44.1 kHz."
     return synth_kicks(1, seed=0)[0][0]
 
 

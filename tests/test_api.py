@@ -12,6 +12,7 @@ from kick_nbdev.fx import FX_BOUNDS, FX_PRESETS, apply_fx, hz_to_note, ringing_p
 from kick_nbdev.model import DEFAULT_CHECKPOINT, load_model
 from kick_nbdev.service import fx_recall
 from kick_nbdev.storage import encode_audio, read_recall
+from kick_nbdev.core import N_SAMPLES
 
 D = 8  # latent size of ModelConfig.tiny()
 A = [0.5, -0.25, 1.0, 0.0, -1.5, 0.75, 0.125, -0.5]
@@ -38,13 +39,13 @@ def check_kick(client, item, fmt="wav", subtype="PCM_16"):
     r = download(client, item["wavUrl"])
     assert r.headers["content-type"] == f"audio/{fmt}"
     info, audio = read_wav(r.content)
-    assert (info.samplerate, info.channels, info.frames, info.subtype) == (44100, 1, 16384, subtype)
+    assert (info.samplerate, info.channels, info.frames, info.subtype) == (44100, 1, N_SAMPLES, subtype)
     assert info.format == fmt.upper()
     assert np.abs(audio).max() <= 1.0 and np.abs(audio).max() > 0.5  # peak at -1 dBFS
     recall = read_recall(r.content)
     assert recall["latent"] == item["latent_used"] and recall["seed"] == item["seed"]
     sidecar = download(client, item["metadataUrl"]).json()
-    assert sidecar["latent"] == item["latent_used"] and sidecar["model_version"] == "untrained-wave"
+    assert sidecar["latent"] == item["latent_used"] and sidecar["model_version"] == "untrained-hybrid"
     assert sidecar.get("fx") == recall.get("fx") == item["fx"]   # no "fx" key at all when the chain was off
     return r.content
 
@@ -52,10 +53,10 @@ def check_kick(client, item, fmt="wav", subtype="PCM_16"):
 # ------------------------------------------------------------------------------------------------ endpoints
 def test_health_model_docs_and_landing_page(client):
     assert client.get("/api/health").json() | {"version": None} == {
-        "status": "ok", "model_loaded": True, "model_version": "untrained-wave", "storage": "local", "storage_ok": True,
+        "status": "ok", "model_loaded": True, "model_version": "untrained-hybrid", "storage": "local", "storage_ok": True,
         "detail": None, "version": None}
     info = client.get("/api/model").json()
-    assert (info["sample_rate"], info["n_samples"], info["latent_dim"], info["decoder"]) == (44100, 16384, D, "wave")
+    assert (info["sample_rate"], info["n_samples"], info["latent_dim"], info["decoder"]) == (44100, N_SAMPLES, D, "hybrid")
     assert info["slider_low"] == [-3.0] * D and info["slider_high"] == [3.0] * D  # untrained: mean 0, std 1
     assert (info["latent_bound"], info["formats"], info["bit_depths"], info["max_batch"]) == (10.0, ["wav", "flac"], [16, 24], 64)
     assert client.get("/docs").status_code == 200

@@ -5,6 +5,7 @@ import httpx
 import numpy as np
 import pytest
 import soundfile as sf
+from kick_nbdev.core import N_SAMPLES
 
 LAUNCHERS = {
     "python api.py": [sys.executable, "api.py", "--host", "127.0.0.1", "--port", "{port}", "--log-level", "warning"],
@@ -31,7 +32,7 @@ def test_real_server_full_path(launcher, spawn_server, tiny_model_path, tmp_path
         assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
         assert r.content == (storage_dir / name).read_bytes()
         info = sf.info(io.BytesIO(r.content))
-        assert (info.format, info.samplerate, info.channels, info.frames) == ("WAV", 44100, 1, 16384)
+        assert (info.format, info.samplerate, info.channels, info.frames) == ("WAV", 44100, 1, N_SAMPLES)
         audio, _ = sf.read(io.BytesIO(r.content), dtype="float32")
         assert 0.5 < np.abs(audio).max() <= 1.0
 

@@ -23,6 +23,7 @@ from kick_nbdev.shape import shape_descriptors
 from kick_nbdev.storage import encode_audio, read_recall
 from kick_nbdev.style import style_transfer
 from kick_nbdev.viz import log_spectrogram
+from kick_nbdev.core import N_SAMPLES
 
 
 def decode_b64_wav(b64):
@@ -176,7 +177,7 @@ def test_upload_shows_reconstruction_against_original(dash, kick_wav_bytes):
     assert dash.state.kick.label == "upload: my kick.wav" and dash.player.reference_label == "original upload"
     np.testing.assert_array_equal(dash.view.wave_source.data["b"], dash.state.kick.original)
     assert dash.view.wave_fig.title.text == "Waveform (A = current, B = original upload)"
-    assert dash.state.kick.original.shape == (16384,) and 0.85 < np.abs(dash.state.kick.original).max() < 0.9  # preprocessed: -1 dBFS
+    assert dash.state.kick.original.shape == (N_SAMPLES,) and 0.85 < np.abs(dash.state.kick.original).max() < 0.9  # preprocessed: -1 dBFS
     kick = dash.state.kick
     dash.fx.fx_preset.value = "warm"                                               # A/B through the same FX
     np.testing.assert_array_equal(dash.view.wave_source.data["b"], apply_fx(kick.original, FX_PRESETS["warm"]))
@@ -201,7 +202,7 @@ def test_history_recall_and_downloads(dash, service):
     assert recall["seed"] == 123 and recall["latent"] == pytest.approx(dash.state.kick.latent.tolist(), abs=1e-6)
     sidecar = json.loads(dash.sidebar._download("json").read())
     assert sidecar["seed"] == 123 and sidecar["file"] == dash.sidebar.wav_download.filename
-    assert sf.info(io.BytesIO(wav)).frames == 16384
+    assert sf.info(io.BytesIO(wav)).frames == N_SAMPLES
 
 
 def test_fx_controls_rerender_the_kick_without_decoding(dash, service, monkeypatch):

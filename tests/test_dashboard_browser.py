@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO, free_port, stop
 from dashboard_support import tiny_model_with_corpus
 from kick_nbdev.controls import controls_path, load_controls
+from kick_nbdev.core import N_SAMPLES
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "artifacts"
@@ -121,8 +122,8 @@ def screenshot(page, mode:str):
 
 def test_page_loads_with_a_decoded_kick_and_no_console_errors(page):
     player = page.evaluate("window.kickPlayer")
-    assert player["length"] == 16384 and player["sampleRate"] == 44100
-    assert abs(player["duration"] - 16384 / 44100) < 1e-6         # the AudioBuffer is the whole kick
+    assert player["length"] == N_SAMPLES and player["sampleRate"] == 44100
+    assert abs(player["duration"] - N_SAMPLES / 44100) < 1e-6         # the AudioBuffer is the whole kick
     assert page.get_by_role("button", name="Random kick").is_visible()
     assert page.get_by_text("REST API docs").is_visible()
     screenshot(page, "random")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
+from kick_nbdev.core import N_SAMPLES
 
 KICK_DATA = shutil.which("kick_data") or str(Path(sys.executable).with_name("kick_data"))
 
@@ -35,7 +36,7 @@ def test_kick_data_build(tmp_path):
     assert "4 kicks" in result.stdout and "kick_broken.ogg" in result.stdout
     corpus = tmp_path / "cache" / "corpus"
     kicks, manifest = np.load(corpus / "kicks.npy"), pd.read_csv(corpus / "manifest.csv")
-    assert kicks.shape == (4, 16384) and kicks.dtype == np.float32
+    assert kicks.shape == (4, N_SAMPLES) and kicks.dtype == np.float32
     assert set(manifest.category) == {"808", "electronic", "unknown"}
     first = {f: (corpus / f).read_bytes() for f in ("kicks.npy", "manifest.csv", "skipped.csv")}
     assert _run("build", str(samples), cache=tmp_path / "cache").returncode == 0

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 import api
 from kick_nbdev.storage import S3Storage, StorageUnavailable, read_recall
+from kick_nbdev.core import N_SAMPLES
 
 MOTO_SERVER = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
 pytestmark = pytest.mark.skipif(MOTO_SERVER is None, reason="moto[server] is not installed")
@@ -54,7 +55,7 @@ def test_api_on_s3_presigned_download_and_503_when_down(moto, api_env, monkeypat
         assert item["wavUrl"].startswith(f"{endpoint}/kicks/kicks/kick_") and "X-Amz-Signature=" in item["wavUrl"]
         wav = httpx.get(item["wavUrl"]).content                      # straight from the bucket
         info = sf.info(io.BytesIO(wav))
-        assert (info.format, info.samplerate, info.frames) == ("WAV", 44100, 16384)
+        assert (info.format, info.samplerate, info.frames) == ("WAV", 44100, N_SAMPLES)
         assert read_recall(wav)["seed"] == 123
         sidecar = httpx.get(item["metadataUrl"]).json()
         assert sidecar["latent"] == item["latent_used"]

@@ -259,8 +259,8 @@ class ModelResponse(BaseModel):
     shape_units: dict[str, ShapeUnit] = Field(description="What one unit of each shape slider is, on this model.")
     length_range_s: list[float] = Field(description="Smallest and largest `length_s` a request may ask for, seconds.")
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "model_version": "0.1.0+wave-20261125", "model_fingerprint": "c5b0fc59b12331a4", "decoder": "wave",
-        "sample_rate": 44100, "n_samples": 16384, "latent_dim": 8, "latent_bound": 10.0, "slider_low": [-3.0] * 8,
+        "model_version": "0.1.0+hybrid8-20261202", "model_fingerprint": "c5b0fc59b12331a4", "decoder": "hybrid",
+        "sample_rate": 44100, "n_samples": 32768, "latent_dim": 8, "latent_bound": 10.0, "slider_low": [-3.0] * 8,
         "slider_high": [3.0] * 8, "latent_mean": [0.0] * 8, "latent_std": [1.0] * 8, "corpus_size": 90,
         "formats": ["wav", "flac"], "bit_depths": [16, 24], "max_batch": 64, "max_seed": MAX_SEED, "storage": "local",
         "categories": list(CATEGORIES), "shape_range": SHAPE_RANGE, "shape_units": {"pitch": {"size": 3.67, "unit": "semitones"}},
