@@ -48,9 +48,23 @@ class H11WithHeaderTimeout(H11Protocol):
             self.logger.info("closing a connection whose request headers took more than %g s", self.header_timeout_s)
             self.transport.close()
 
+SHARED_IMPORTS = ("kick_app.api", "kick_app.dashboard.app")   # what every worker imports: torch, the library, fastapi, panel
+
+def fork_workers_from_here():
+    """Make uvicorn fork its workers from this process, after importing `SHARED_IMPORTS` once, instead of spawning
+    fresh interpreters that import everything again: the workers share those pages with it until they write to them
+    (torch's operator tables alone are ~200 MB a process). uvicorn takes its process context from
+    `uvicorn._subprocess.spawn`. Each worker still builds its own app and model after the fork, as before; this
+    process runs no event loop, model or thread pool of its own."""
+    import importlib, multiprocessing
+    import uvicorn._subprocess
+    for module in SHARED_IMPORTS: importlib.import_module(module)
+    uvicorn._subprocess.spawn = multiprocessing.get_context("fork")
+
 def serve(host:str="127.0.0.1", port:int=8000, workers:int=1, log_level:str="info"):
     "Run the app (`kick_app.api:create_app`) under uvicorn: `workers` processes, request headers within HEADER_TIMEOUT_S."
     import uvicorn
+    if workers > 1: fork_workers_from_here()
     uvicorn.run("kick_app.api:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level,
                 http=H11WithHeaderTimeout, timeout_keep_alive=5,
                 timeout_worker_healthcheck=WORKER_STARTUP_S)
