@@ -125,7 +125,6 @@ class LossNet(torch.nn.Module):
         if trainer.cfg.codes: self.codes = trainer.codes
     def forward(self, x, idx): return self.loss(x, idx)
 
-
 # %% ../nbs/08_train.ipynb #f7e4eb8f
 class Trainer:
     "Owns the model, optimiser, losses and run folder of one training run; its methods follow, one per cell."
@@ -228,7 +227,6 @@ def save_state(self:Trainer):
                     opt=self.opt.state_dict(), sched=self.sched.state_dict(), **every[0], world=self.world,
                     other_ranks=every[1:]), self.out / "state.pt")
 
-
 # %% ../nbs/08_train.ipynb #6f4862f3
 @patch
 def resume(self:Trainer):
@@ -241,7 +239,6 @@ def resume(self:Trainer):
     streams = s if self.rank == 0 else s["other_ranks"][self.rank - 1]
     torch.set_rng_state(streams["torch_rng"]); self.batches.load_state(streams["batches"])
     self.step, self.best, self.bad_evals = s["step"], s["best"], s["bad_evals"]
-
 
 # %% ../nbs/08_train.ipynb #cc3a0d05
 @patch
@@ -292,7 +289,6 @@ def fit(self:Trainer, progress:bool=True)->dict:
             if from_rank0(self.bad_evals >= cfg.patience or bool(cfg.time_budget_min and time.time() - t0 > 60 * cfg.time_budget_min)): break
     bar.close()
     return best_row or {}
-
 
 # %% ../nbs/08_train.ipynb #7d976a9d
 CORPUS_REFINE_STEPS = 30   # refinement steps of the corpus latents (offline, so more than an upload gets)
