@@ -5,8 +5,9 @@
 For each worker count: starts `python api.py --workers N` (the shipped model, a temporary local storage) on a free
 loopback port, waits until every worker answers, then for each concurrency runs that many clients posting
 /api/random with fresh seeds (every request decodes and stores a new kick) for `--seconds`, and prints requests/s,
-p50/p95 latency, and the memory of each worker (RSS, and USS: what only that process holds, i.e. what
-one more worker costs; torch's shared libraries count in every RSS but once in memory). Then where one worker's memory goes (stage by stage in a
+p50/p95 latency, and the memory of each worker (RSS; USS: what only that process holds, i.e. what one more
+worker costs; PSS: its share of what it holds) and of the whole server (PSS summed over its processes; torch's shared
+libraries count in every RSS but once in memory). Then where one worker's memory goes (stage by stage in a
 fresh process). Numbers depend on the machine: this one has 2 cores shared with other jobs.
 """
 import argparse, asyncio, itertools, os, socket, statistics, subprocess, sys, tempfile, time
@@ -25,7 +26,8 @@ def start(workers:int, storage:str):
                             cwd=REPO, env={**os.environ, "KICK_STORAGE": "local", "KICK_STORAGE_DIR": storage},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 300
-    def worker_procs(): return [c for c in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(c.cmdline())]
+    def worker_procs():   # forked by `python api.py --workers N` (N > 1), or spawned by uvicorn (spawn_main)
+        return [c for c in psutil.Process(proc.pid).children() if "resource_tracker" not in " ".join(c.cmdline())]
     while True:
         try:
             ready = httpx.get(base + "/api/health", timeout=2).status_code == 200
@@ -54,23 +56,26 @@ async def load(base:str, concurrency:int, seconds:float)->list:
     return latencies
 
 def memory_stages()->str:
-    "Resident memory of one process after each stage of a server's start, MB."
+    "Memory of one process after each stage of a worker's life, MB: RSS (counts shared libraries) and USS (only its own)."
     code = r'''
 import os, psutil, tempfile
 os.environ.setdefault("KICK_STORAGE_DIR", tempfile.mkdtemp())
-rss = lambda: psutil.Process().memory_info().rss / 2**20
-out = [("python", rss())]
-import torch; out.append(("import torch", rss()))
-import fastapi, numpy, scipy.signal, sklearn, pedalboard; out.append(("fastapi, scipy, sklearn, pedalboard", rss()))
-import kick_app.api; out.append(("import kick_app.api (library)", rss()))
-import panel, bokeh; out.append(("import panel, bokeh", rss()))
-app = kick_app.api.create_app(); out.append(("create_app (dashboard mounted)", rss()))
+p, out = psutil.Process(), []
+def mark(name): m = p.memory_full_info(); out.append((name, m.rss / 2**20, m.uss / 2**20))
+mark("python")
+import torch; mark("import torch")
+import kick_app.api; mark("import kick_app.api (library, fastapi)")
+app = kick_app.api.create_app(); mark("create_app")
 from kick_nbdev.service import KickService
-service = KickService.from_env(); out.append(("model + storage loaded", rss()))
-service.random(seed=1); out.append(("first kick decoded", rss()))
-service.info(); out.append(("controls (category prior, shape) loaded", rss()))
-prev = 0
-for name, mb in out: print(f"  {name:42s} {mb:7.0f} MB  (+{mb - prev:.0f})"); prev = mb
+torch.set_num_threads(1)
+service = KickService.from_env(); mark("model + storage loaded")
+service.random(seed=1); service.info(); mark("first kick decoded, controls loaded")
+import scipy.fft, scipy.ndimage, scipy.optimize, scipy.signal, pyloudnorm; mark("after start-up: scipy, pyloudnorm")
+import kick_app.dashboard.app; mark("after start-up: the dashboard (panel, bokeh)")
+for seed in range(2, 200): service.random(seed=seed)
+mark("198 more kicks decoded and stored")
+prev = (0, 0)
+for name, rss, uss in out: print(f"  {name:46s} RSS {rss:5.0f} (+{rss - prev[0]:3.0f})  USS {uss:5.0f} (+{uss - prev[1]:3.0f}) MB"); prev = (rss, uss)
 '''
     return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
 
@@ -81,6 +86,7 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     throughput = {}
+    print(f"load average {os.getloadavg()[0]:.1f} at the start (2 shared cores here)", flush=True)
     for workers in args.workers:
         with tempfile.TemporaryDirectory() as storage:
             proc, base, procs = start(workers, storage)
@@ -92,11 +98,15 @@ if __name__ == "__main__":
                     throughput[workers, c] = rps
                     print(f"workers={workers} concurrency={c:3d}: {rps:6.1f} req/s  p50 {1000 * statistics.median(lat):7.1f} ms  "
                           f"p95 {1000 * lat[int(0.95 * (len(lat) - 1))]:7.1f} ms  ({len(lat)} requests)", flush=True)
-                print(f"workers={workers}: per worker RSS / USS (memory only it holds) " + ", ".join(
-                    f"{p.memory_info().rss / 2**20:.0f} / {p.memory_full_info().uss / 2**20:.0f} MB" for p in procs), flush=True)
+                tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+                print(f"workers={workers}: per worker RSS / USS (memory only it holds) / PSS (its share of what it holds) " + ", ".join(
+                    "{:.0f} / {:.0f} / {:.0f} MB".format(p.memory_info().rss / 2**20, *(getattr(p.memory_full_info(), k) / 2**20 for k in ("uss", "pss")))
+                    for p in procs) + f"; the server's {len(tree)} processes together (PSS) "
+                    f"{sum(p.memory_full_info().pss for p in tree) / 2**20:.0f} MB", flush=True)
             finally:
                 proc.terminate(); proc.wait(timeout=60)
     for c in args.concurrency:
         if (1, c) in throughput and (2, c) in throughput:
             print(f"concurrency {c}: 2 workers / 1 worker throughput = {throughput[2, c] / throughput[1, c]:.2f}")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print("where one worker's memory goes:\n" + memory_stages())

@@ -8,7 +8,6 @@ __all__ = ['LENGTH_RANGE_S', 'END_FADE_MS', 'TAIL_GUARD_MS', 'TAIL_ANALYSIS_MS',
 
 # %% ../nbs/14a_length.ipynb #54d44e98
 import numpy as np
-from scipy.optimize import least_squares
 
 from .core import SAMPLE_RATE, db_to_amp
 from .preprocess import fade_out
@@ -42,6 +41,7 @@ def tail_oscillator(segment:np.ndarray, # (T,) the end of a kick (>= a few perio
                     sr:int=SAMPLE_RATE  # sample rate, Hz
                    )->dict:             # freq_hz, decay_db_per_s, coef (cos, sin amplitudes at the segment's start), r2
     "The damped sinusoid that best fits `segment`: frequency, decay, amplitude and phase, and the share of energy it explains."
+    from scipy.optimize import least_squares  # on first use: scipy.optimize costs ~0.3 s of the server's start-up
     x = np.asarray(segment, np.float64)
     t = np.arange(x.size) / sr
     n_fft = 1 << max(16, int(x.size - 1).bit_length() + 3)    # fine bins for the starting frequency

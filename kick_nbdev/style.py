@@ -64,11 +64,10 @@ def style_transfer(model,                   # a `KickModel`
     return StyleTransfer(best[1].astype(np.float32), best[2], fa, fb, target)
 
 # %% ../nbs/17_style.ipynb #92219d9e
-import pandas as pd
-
 def transfer_report(model, shape:ShapeControls, pairs:list, # (za, zb) latent pairs
                     strength:float=1.0)->dict:              # summary numbers, standardised units unless named
     "Body error and character distance of style transfer over `pairs`, next to B itself and the A-B latent midpoint."
+    import pandas as pd   # on first use: pandas costs ~0.3 s of the server's start-up
     body = [shape.names.index(n) for n in BODY]; character = [shape.names.index(n) for n in CHARACTER]
     pitch_std = shape.feature_std[shape.names.index('pitch')]
     rows = []

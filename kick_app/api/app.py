@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kick_nbdev import __version__
 from kick_nbdev.service import MAX_UPLOAD_BYTES, KickService
+from kick_app.api.deferred import DeferredMount
 from kick_app.api.middleware import MAX_JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, BodySizeLimit, RequestGuard, add_error_handlers
 from kick_app.api.routers import files, info, kicks, pack
 from kick_app.api.schemas import LATENT_MARK
@@ -32,6 +33,7 @@ async def lifespan(app:FastAPI):
         except (OSError, ValueError) as e:  # no checkpoint, unreadable checkpoint, bad storage settings
             app.state.load_error = str(e)
             log.error("kick_nbdev API starts without a model: %s", e)
+    app.state.dashboard.start()
     if app.state.service is not None:
         log.info("kick_nbdev API: %r, storage %r", app.state.service.model, app.state.service.storage)
         warming = threading.Timer(WARM_UP_AFTER_S, warm_up)   # once the server answers: start-up does not wait for it
@@ -39,9 +41,9 @@ async def lifespan(app:FastAPI):
     yield
 
 def warm_up():
-    """After start-up, in the background: import what the library imports on first use (scipy for FX and metrics,
-    pyloudnorm for packs), so that neither start-up nor the first such request waits for it."""
-    import pyloudnorm, scipy.fft, scipy.ndimage, scipy.signal  # noqa: F401
+    """After start-up, in the background: import what the library imports on first use (scipy for FX, metrics and
+    lengths past the model's window, pyloudnorm for packs), so that neither start-up nor the first such request waits for it."""
+    import pyloudnorm, scipy.fft, scipy.ndimage, scipy.optimize, scipy.signal  # noqa: F401
 
 def create_app(service:KickService|None=None, # a ready service; None = build one from the settings at startup
                settings:Settings|None=None    # None = `Settings.from_env()`, read now
@@ -62,8 +64,7 @@ def create_app(service:KickService|None=None, # a ready service; None = build on
     schema_with_model_sizes(app)
     for router in (kicks.router, pack.router, files.router, info.router): app.include_router(router)
     mount_guide(app, app.state.settings.docs_dir)
-    from kick_app.dashboard.app import mount_dashboard  # panel + bokeh-fastapi: imported only when an app is built
-    mount_dashboard(app)
+    app.state.dashboard = DeferredMount(app, "kick_app.dashboard.app:mount_dashboard")  # Panel: imported after start-up
     return app
 
 def mount_guide(app:FastAPI, docs_dir:Path # the site `make docs` writes
