@@ -67,7 +67,7 @@ data: install
 # then the corpus latents refined on the log-mel distance and the mixture prior fitted to them.
 train: data
 	$(BIN)/kick_train --out runs/shipped --decoder hybrid --codes --all_kicks --batch_size 8 --steps 20000 --minutes 50 --threads 1 \
-		--w_logmel 0.1 --w_mrstft 0 --w_l1 0 --refine_steps 10 --prior_components 4 --ship
+		--w_logmel 0.1 --w_mrstft 0 --w_l1 0 --refine_steps 30 --prior_components 4 --ship
 	cp runs/shipped/log.csv kick_nbdev/weights/kick_vae.log.csv
 	cp runs/shipped/config.json kick_nbdev/weights/kick_vae.config.json
 	$(BIN)/kick_controls   # the category prior and shape directions of the new weights
