@@ -20,8 +20,9 @@ from .model import load_model
 from .controls import KickControls, controls_path, load_controls
 from .shape import PRODUCER_UNITS, SHAPE_LIMITS, check_attributes
 from .recipe import (Recipe, category_recall, interpolation_recipes, latent_recipe, random_recipe,
-                               shaped_recipe, variation_recipes, walk_recipes)
-from .recipe import style_recipe as steered_recipe  # the name `style_recipe` is the service's method
+                               variation_recipes, walk_recipes)
+from .recipe import shaped_recipe as measured_recipe  # the names `shaped_recipe` and `style_recipe`
+from .recipe import style_recipe as steered_recipe    # are the service's methods
 from .pack import PACK_SIZES, POOL_FACTOR, Pack, make_pack
 from .storage import Storage, StorageUnavailable, encode_audio, storage_from_env, AUDIO_FORMATS, BIT_DEPTHS
 from .preprocess import AudioFileError, AudioTooLong, MAX_UPLOAD_S, load_audio, preprocess
@@ -219,7 +220,7 @@ def shaped_recipe(self:KickService, base:Recipe, # the kick to move
                  )->Recipe:
     "`recipe.shaped_recipe` under the model's lock (it decodes while it measures its move)."
     if not attributes: return base
-    with self._decode_lock, torch.inference_mode(): return shaped_recipe(self.model, base, attributes)
+    with self._decode_lock, torch.inference_mode(): return measured_recipe(self.model, base, attributes)
 
 # %% ../nbs/12_service.ipynb #c836b065
 @patch
