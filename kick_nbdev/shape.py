@@ -6,7 +6,7 @@
 __all__ = ['SHAPE_ATTRIBUTES', 'SUB_FLOOR', 'COUPLING', 'FIT_BATCH', 'PRODUCER_UNITS', 'SHAPE_LIMITS', 'BRIGHT_CUTOFF_HZ',
            'MOVE_ITERATIONS', 'PROBE_STEP', 'MAX_MOVE_STEP', 'MOVE_TOLERANCE', 'UNITS_REPORT_AMOUNTS',
            'shape_descriptors', 'shape_features', 'ridge_directions', 'ShapeControls', 'sweep_report',
-           'check_attributes', 'producer_features', 'move_in_units', 'units_report']
+           'check_attributes', 'brightness_db', 'producer_features', 'move_in_units', 'units_report']
 
 # %% ../nbs/15_shape.ipynb #56ab23ef
 from dataclasses import dataclass
@@ -167,15 +167,20 @@ def check_attributes(attributes:dict # slider name -> change in PRODUCER_UNITS, 
             raise ValueError(f"attributes.{name} must be a number within ±{limit:g} {PRODUCER_UNITS[name]}, got {value!r}")
     return {name: float(attributes[name]) for name in SHAPE_ATTRIBUTES if name in attributes}
 
+def brightness_db(x:np.ndarray # (T,) or (B, T) kick(s)
+                 )->np.ndarray:  # (B,) dB, nan where silent
+    "The brightness slider's descriptor: the level of the energy above BRIGHT_CUTOFF_HZ relative to all of it."
+    x = np.atleast_2d(np.asarray(x, np.float32))
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return 10 * np.log10(np.maximum(1 - np.asarray(metrics.low_energy_ratio(x, BRIGHT_CUTOFF_HZ), float), SUB_FLOOR))
+
 def producer_features(x:np.ndarray # (T,) or (B, T) kick(s)
                      )->np.ndarray:  # (B, 5) in SHAPE_ATTRIBUTES order: MIDI pitch, decay ms, punch dB, brightness dB, sub dB
     "The five descriptors in producer units (nan where a kick has no ringing pitch)."
     x = np.atleast_2d(np.asarray(x, np.float32))
     d = shape_descriptors(x)
     with np.errstate(divide='ignore', invalid='ignore'):
-        high = np.maximum(1 - np.asarray(metrics.low_energy_ratio(x, BRIGHT_CUTOFF_HZ), float), SUB_FLOOR)
-        return np.column_stack([12 * np.log2(d['pitch_hz'] / 440) + 69, d['decay_ms'], d['punch_db'],
-                                10 * np.log10(high), d['sub_db']])
+        return np.column_stack([12 * np.log2(d['pitch_hz'] / 440) + 69, d['decay_ms'], d['punch_db'], brightness_db(x), d['sub_db']])
 
 # %% ../nbs/15_shape.ipynb #7b3e51c0
 def move_in_units(model,              # a `KickModel` (decode, latent_dim) or anything with `decode(Z)` and `latent_dim`

@@ -347,6 +347,7 @@ def test_shape_sliders_are_in_producer_units_and_make_the_apis_kick(dash, servic
     np.testing.assert_array_equal(dash.view.wave_source.data["a"], dash.state.kick.audio)
     measured = shape_descriptors(dash.state.kick.audio)
     assert pitch_text(measured["pitch_hz"][0]) in dash.shape.shape_info.object and "since the start" in dash.shape.shape_info.object
+    assert "| brightness (> 1 kHz) |" in dash.shape.shape_info.object and " ms |" in dash.shape.shape_info.object  # the sliders' units
     sliders["sub"].param.trigger("value_throttled")                                # release: into the history
     assert dash.state.history[-1] is dash.state.kick
     api = service.random(7, attributes={"pitch": 1.0, "sub": -0.5})          # /api/random {seed, attributes}: the same file

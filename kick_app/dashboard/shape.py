@@ -5,7 +5,7 @@ import numpy as np
 import panel as pn
 
 from kick_nbdev.fx import hz_to_note
-from kick_nbdev.shape import PRODUCER_UNITS, SHAPE_ATTRIBUTES, SHAPE_LIMITS
+from kick_nbdev.shape import PRODUCER_UNITS, SHAPE_ATTRIBUTES, SHAPE_LIMITS, brightness_db
 from kick_app.dashboard.state import DashboardState, Kick
 from kick_app.dashboard.widgets import ImmediateSlider, Throttle
 
@@ -21,16 +21,16 @@ def pitch_text(hz:float # the ringing pitch of a kick's body (`shape_descriptors
     note, cents = hz_to_note(hz)
     return f"{note} {cents:+.0f} ct · {hz:.1f} Hz"
 
-def descriptor_table(now:dict,  # `shape_descriptors` of the kick heard now (one kick: name -> (1,) array)
+def descriptor_table(now:dict,  # `shape_descriptors` of the kick heard now (one kick: name -> (1,) array), and its brightness_db
                      start:dict # the same of the Shape panel's starting kick
-                    )->str:     # a Markdown table: each descriptor now and its change from the start
+                    )->str:     # a Markdown table: each descriptor now and its change from the start, in the sliders' units
     "What the Shape sliders moved, measured on the audio: pitch, decay, punch, brightness and sub, now and since the start."
     v, w = ({k: float(a[0]) for k, a in d.items()} for d in (now, start))
     text = lambda value, spec: spec.format(value) if np.isfinite(value) else "–"   # nan: silent, or no ringing body
     rows = [("pitch", pitch_text(v["pitch_hz"]), text(12 * np.log2(v["pitch_hz"] / w["pitch_hz"]), "{:+.1f} st")),
             ("decay", text(v["decay_ms"], "{:.0f} ms"), text(v["decay_ms"] - w["decay_ms"], "{:+.0f} ms")),
             ("punch", text(v["punch_db"], "{:.1f} dB"), text(v["punch_db"] - w["punch_db"], "{:+.1f} dB")),
-            ("brightness", text(v["brightness_hz"], "{:.0f} Hz"), text(v["brightness_hz"] / w["brightness_hz"], "×{:.2f}")),
+            ("brightness (> 1 kHz)", text(v["brightness_db"], "{:.1f} dB"), text(v["brightness_db"] - w["brightness_db"], "{:+.1f} dB")),
             ("sub", text(v["sub_db"], "{:.1f} dB"), text(v["sub_db"] - w["sub_db"], "{:+.1f} dB"))]
     return "| | heard | since the start |\n|:--|--:|--:|\n" + "\n".join(f"| {n} | {a} | {b} |" for n, a, b in rows)
 
@@ -67,7 +67,8 @@ class ShapeCard(pn.viewable.Viewer):
         self._draw_table()
 
     def _draw_table(self):
-        self.shape_info.object = descriptor_table(self.state.descriptors(self.state.kick), self.state.descriptors(self.base))
+        measured = lambda kick: dict(self.state.descriptors(kick), brightness_db=brightness_db(self.state.heard(kick)))
+        self.shape_info.object = descriptor_table(measured(self.state.kick), measured(self.base))
 
     def shape_values(self)->dict: # slider name -> value, the sliders away from 0
         "What the sliders ask for, in producer units: the API's `attributes`."
