@@ -27,8 +27,9 @@ are recorded in the sidecar JSON and the file's metadata, and name the file: the
 
 Named controls: /api/random and /api/variations take "category" ("808", "acoustic", "electronic", "distorted") or
 "category_weights" (a blend, e.g. {"808": 0.7, "distorted": 0.3}); /api/generate and /api/random take "attributes",
-the shape sliders {"pitch", "decay", "punch", "brightness", "sub"}, each within ±3 (standard deviations of that
-descriptor across the model's kicks; GET /api/model says what one unit is).
+the shape sliders {"pitch", "decay", "punch", "brightness", "sub"} as measured changes in producer units: pitch in
+semitones (±12), decay in ms (±400), punch, brightness and sub in dB (±12), the pitch held unless it is asked for
+(GET /api/model: shape_units, shape_range).
 
 Configuration: the KICK_* environment variables, documented in kick_app/api/settings.py:
 

@@ -12,6 +12,7 @@ import numpy as np
 from .categories import category_weights
 from .latent import (MAX_ABS_LATENT, check_latent, check_seed, interpolate, latent_to_list, sample,
                                slider_ranges, variations, walk)
+from .shape import PRODUCER_UNITS, check_attributes, move_in_units
 from .style import style_transfer
 from .synth import CATEGORIES
 
@@ -45,29 +46,29 @@ def category_label(category # category name or mapping name -> weight
     return " + ".join(f"{round(100 * w)} % {c}" for w, c in order)
 
 # %% ../nbs/12a_recipe.ipynb #b2519522
-def shaped_recipe(controls,          # the model's `KickControls` (its shape directions)
+def shaped_recipe(model,             # a `KickModel` (decodes: the caller holds its lock)
                   base:Recipe,       # the kick the sliders move
-                  attributes:dict|None # shape slider name -> value in ±SHAPE_RANGE; None/empty: `base` itself
+                  attributes:dict|None # slider name -> change in `shape.PRODUCER_UNITS`, within ±`SHAPE_LIMITS`; None/empty: `base`
                  )->Recipe:
-    "`base` moved by the named shape sliders, recording them (and keeping the seed of a kick drawn from one)."
+    "`base` moved by the named shape sliders (measured), recording them (and keeping the seed of a kick drawn from one)."
     if not attributes: return base
-    checked = controls.shape.check(attributes)
+    checked = check_attributes(attributes)
     drawn = base.seed is not None and "attributes" not in (base.made or {})
     seed, made = (base.seed, {**(base.made or {}), "attributes": checked}) if drawn else (None, {"attributes": checked})
-    moved = ", ".join(f"{name} {value:+.1f}" for name, value in checked.items())
-    return Recipe(controls.shape.apply(base.latent, checked), seed, made, f"{base.label} · shape {moved}")
+    moved = ", ".join(f"{name} {value:+g} {PRODUCER_UNITS[name]}" for name, value in checked.items())
+    latent = move_in_units(model, base.latent, checked, *slider_ranges(model))
+    return Recipe(latent, seed, made, f"{base.label} · shape {moved}")
 
 def random_recipe(model, controls,     # a `KickModel` and its `KickControls`
                   seed:int|None=None,  # seed in [0, MAX_SEED]; None = a new one
-                  category=None,       # None: the plain prior; a category name or {name: weight} blend
-                  attributes:dict|None=None # shape sliders applied to the drawn latent
+                  category=None        # None: the plain prior; a category name or {name: weight} blend
                  )->Recipe:
     "A kick drawn from the prior (or a category's); the same seed and category always give the same kick."
     if category is None: z, seed = sample(model, 1, seed)
     else: z, seed = controls.categories.sample(1, category, seed)
     named = "" if category is None else f" {category_label(category)}"
     made = None if category is None else dict(category=category_recall(category))
-    return shaped_recipe(controls, Recipe(z[0], seed, made, f"random{named} · seed {seed}"), attributes)
+    return Recipe(z[0], seed, made, f"random{named} · seed {seed}")
 
 # %% ../nbs/12a_recipe.ipynb #3a1a6305
 def variation_recipes(model, controls,    # a `KickModel` and its `KickControls`

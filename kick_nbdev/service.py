@@ -18,17 +18,19 @@ from .fx import FxSettings, apply_fx, fx_recall
 from .latent import check_latent, latent_to_list, slider_ranges, resolve_seed, MAX_ABS_LATENT, MAX_SEED
 from .model import load_model
 from .controls import KickControls, controls_path, load_controls
-from .shape import SHAPE_RANGE
+from .shape import PRODUCER_UNITS, SHAPE_LIMITS, check_attributes
 from .recipe import (Recipe, category_recall, interpolation_recipes, latent_recipe, random_recipe,
-                               shaped_recipe, variation_recipes, walk_recipes)
-from .recipe import style_recipe as steered_recipe  # the name `style_recipe` is the service's method
+                               variation_recipes, walk_recipes)
+from .recipe import shaped_recipe as measured_recipe  # the names `shaped_recipe` and `style_recipe`
+from .recipe import style_recipe as steered_recipe    # are the service's methods
 from .pack import PACK_SIZES, POOL_FACTOR, Pack, make_pack
 from .storage import Storage, StorageUnavailable, encode_audio, storage_from_env, AUDIO_FORMATS, BIT_DEPTHS
 from .preprocess import AudioFileError, AudioTooLong, MAX_UPLOAD_S, load_audio, preprocess
 from .length import LENGTH_RANGE_S, check_length_s, fit_length
 
 MAX_BATCH = 64                      # most kicks one call may render (interpolation / walk steps, number of variations)
-SIDECAR_SCHEMA_VERSION = 1         # version of the sidecar JSON's layout (absent: written before versioning, same fields)
+SIDECAR_SCHEMA_VERSION = 2         # version of the sidecar JSON's layout (2: `attributes` in producer units; 1: in standard
+                                    # deviations of the model's kicks; absent: written before versioning, as 1)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # largest audio file `encode_upload` takes (the API's and the dashboard's limit), bytes
 
 @dataclass(frozen=True)
@@ -91,9 +93,8 @@ class KickService:
                     latent_mean=latent_to_list(self.model.latent_mean), latent_std=latent_to_list(self.model.latent_std),
                     corpus_size=len(self.model.corpus_latents), formats=list(AUDIO_FORMATS), bit_depths=list(BIT_DEPTHS),
                     max_batch=MAX_BATCH, max_seed=MAX_SEED, storage=self.storage.kind,
-                    categories=list(self.controls.categories.categories), shape_range=SHAPE_RANGE,
-                    shape_units={name: dict(size=size, unit=unit) for name, (size, unit) in self.controls.shape.units().items()},
-                    length_range_s=list(LENGTH_RANGE_S))
+                    categories=list(self.controls.categories.categories), shape_range=dict(SHAPE_LIMITS),
+                    shape_units=dict(PRODUCER_UNITS), length_range_s=list(LENGTH_RANGE_S))
 
     def decode(self, latents # (B, D) or (D,) latents, already checked
               )->np.ndarray: # (B, n_samples) float32 audio
@@ -193,25 +194,33 @@ def render_recipes(self:KickService, recipes:list, # `Recipe`s (12a_recipe)
 def generate(self:KickService, latent,            # (D,) latent
              fmt:str="wav", bit_depth:int=16, # file format and PCM width
              fx:FxSettings|None=None, # FX chain after decoding; None = off
-             attributes:dict|None=None, # shape sliders applied to `latent` first (see `recipe.shaped_recipe`)
+             attributes:dict|None=None, # shape sliders moving `latent` first, producer units (see `shaped_recipe`)
              length_s:float|None=None  # kick length, s (see `render`); None: the model's window
             )->GeneratedKick:
     "The kick at `latent` (moved by `attributes`)."
-    recipe = latent_recipe(self.model, latent)
-    if attributes: recipe = shaped_recipe(self.controls, recipe, attributes)
+    recipe = self.shaped_recipe(latent_recipe(self.model, latent), attributes)
     return self.render_recipes([recipe], fmt, bit_depth, fx, length_s)[0]
 
 @patch
 def random(self:KickService, seed:int|None=None,  # seed in [0, MAX_SEED]; None = a new one
            fmt:str="wav", bit_depth:int=16, fx:FxSettings|None=None,
            category=None,             # None: the plain prior; a category name or {name: weight} blend (16_categories)
-           attributes:dict|None=None, # shape sliders applied to the drawn latent
+           attributes:dict|None=None, # shape sliders moving the drawn kick, producer units (see `shaped_recipe`)
            length_s:float|None=None   # kick length, s (see `render`); None: the model's window
           )->GeneratedKick:
-    "A kick drawn from the prior (or a category's prior); the same seed and category always give the same kick."
-    controls = self.controls if category is not None or attributes else None  # the plain prior needs no controls
-    recipe = random_recipe(self.model, controls, seed, category, attributes)
+    "A kick drawn from the prior (or a category's prior); the same seed, category and attributes always give the same kick."
+    if attributes: check_attributes(attributes)   # a bad request fails before anything is drawn
+    controls = None if category is None else self.controls  # the plain prior needs no controls
+    recipe = self.shaped_recipe(random_recipe(self.model, controls, seed, category), attributes)
     return self.render_recipes([recipe], fmt, bit_depth, fx, length_s)[0]
+
+@patch
+def shaped_recipe(self:KickService, base:Recipe, # the kick to move
+                  attributes:dict|None           # slider name -> change in producer units (`shape.SHAPE_LIMITS`); None/empty: `base`
+                 )->Recipe:
+    "`recipe.shaped_recipe` under the model's lock (it decodes while it measures its move)."
+    if not attributes: return base
+    with self._decode_lock, torch.inference_mode(): return measured_recipe(self.model, base, attributes)
 
 # %% ../nbs/12_service.ipynb #c836b065
 @patch

@@ -1,8 +1,12 @@
 "The named controls over HTTP: categories and blends, shape attributes, style transfer (tiny model, controls fitted once)."
-import io, json, zipfile
+import io, json, os, zipfile
 
 import numpy as np
 import pytest
+import soundfile as sf
+
+from kick_nbdev.recipe import latent_recipe
+from kick_nbdev.shape import SHAPE_ATTRIBUTES, producer_features
 
 
 def sidecar(client, item:dict)->dict:
@@ -34,15 +38,44 @@ def test_blend_weights_are_normalised(client):
     assert sidecar(client, a)["category"] == {"808": 0.7, "distorted": 0.3}
 
 
-def test_attributes_move_the_latent_as_the_shape_controls_say(client):
+def test_attributes_move_the_latent_as_the_measured_move_says(client):
     start = client.post("/api/random", json={"seed": 3}).json()["latent_used"]
-    response = client.post("/api/generate", json={"latent_vector": start, "attributes": {"pitch": -1.0, "sub": 0.5}})
+    response = client.post("/api/generate", json={"latent_vector": start, "attributes": {"sub": 0.5, "pitch": -1.0}})
     assert response.status_code == 200, response.text
-    shape = client.app.state.service.controls.shape
-    np.testing.assert_array_equal(np.float32(response.json()["latent_used"]), shape.apply(start, {"pitch": -1.0, "sub": 0.5}))
-    assert sidecar(client, response.json())["attributes"] == {"pitch": -1.0, "sub": 0.5}
-    random_shaped = client.post("/api/random", json={"seed": 3, "attributes": {"decay": 2}}).json()
-    np.testing.assert_array_equal(np.float32(random_shaped["latent_used"]), shape.apply(start, {"decay": 2}))
+    service = client.app.state.service
+    moved = service.shaped_recipe(latent_recipe(service.model, start), {"pitch": -1.0, "sub": 0.5}).latent
+    np.testing.assert_array_equal(np.float32(response.json()["latent_used"]), moved)
+    assert sidecar(client, response.json())["attributes"] == {"pitch": -1.0, "sub": 0.5}     # producer units, as asked
+    random_shaped = client.post("/api/random", json={"seed": 3, "attributes": {"decay": 40}}).json()
+    assert random_shaped["seed"] == 3 and sidecar(client, random_shaped)["attributes"] == {"decay": 40.0}
+    again = client.post("/api/random", json={"seed": 3, "attributes": {"decay": 40.0}}).json()
+    assert again["wavUrl"] == random_shaped["wavUrl"]                        # the same request: the same stored kick
+    remade = client.post("/api/generate", json={"latent_vector": random_shaped["latent_used"]}).json()
+    heard = lambda item: sf.read(io.BytesIO(client.get(item["wavUrl"]).content), dtype="float32")[0]
+    np.testing.assert_array_equal(heard(remade), heard(random_shaped))     # the recorded latent alone makes the same audio
+
+
+@pytest.fixture(scope="module")
+def shipped_client(tmp_path_factory):
+    "A TestClient of the API on the shipped checkpoint (a trained model: its kicks have a sub to raise)."
+    from fastapi.testclient import TestClient
+    import api
+    with pytest.MonkeyPatch.context() as mp:
+        for key in [k for k in os.environ if k.startswith(("KICK_S3_", "KICK_CORS", "KICK_MODEL", "KICK_CONTROLS"))]: mp.delenv(key)
+        mp.setenv("KICK_STORAGE", "local")
+        mp.setenv("KICK_STORAGE_DIR", str(tmp_path_factory.mktemp("generated")))
+        with TestClient(api.create_app()) as c: yield c
+
+
+def test_sub_plus_3_db_raises_the_sub_by_3_db_and_holds_the_pitch(shipped_client):
+    client = shipped_client
+    start = client.post("/api/random", json={"seed": 21}).json()
+    shaped = client.post("/api/random", json={"seed": 21, "attributes": {"sub": 3}})
+    assert shaped.status_code == 200, shaped.text
+    heard = lambda item: sf.read(io.BytesIO(client.get(item["wavUrl"]).content), dtype="float32")[0]
+    change = producer_features(heard(shaped.json()))[0] - producer_features(heard(start))[0]
+    assert 2.0 < change[SHAPE_ATTRIBUTES.index("sub")] < 4.0, change        # measured on the stored audio, dB
+    assert abs(change[SHAPE_ATTRIBUTES.index("pitch")]) < 1.0, change       # semitones
 
 
 def test_variations_lean_towards_a_category(client):
@@ -70,9 +103,8 @@ def test_style_transfer(client):
 def test_model_info_lists_the_controls(client):
     info = client.get("/api/model").json()
     assert info["categories"] == ["808", "acoustic", "electronic", "distorted"]
-    assert info["shape_range"] == 3.0
-    assert set(info["shape_units"]) == {"pitch", "decay", "punch", "brightness", "sub"}
-    assert info["shape_units"]["pitch"]["unit"] == "semitones" and info["shape_units"]["pitch"]["size"] > 0
+    assert info["shape_range"] == {"pitch": 12.0, "decay": 400.0, "punch": 12.0, "brightness": 12.0, "sub": 12.0}
+    assert info["shape_units"] == {"pitch": "semitones", "decay": "ms", "punch": "dB", "brightness": "dB", "sub": "dB"}
 
 
 @pytest.mark.parametrize("path, body, expected", [
@@ -81,7 +113,10 @@ def test_model_info_lists_the_controls(client):
     ("/api/random", {"category_weights": {"808": 0, "distorted": 0}}, "at least one weight > 0"),
     ("/api/random", {"category_weights": {"808": -1}}, "category_weights"),
     ("/api/random", {"category_weights": {"techno": 1}}, "category_weights"),
-    ("/api/random", {"attributes": {"pitch": 3.5}}, "pitch"),
+    ("/api/random", {"attributes": {"pitch": 12.5}}, "pitch"),
+    ("/api/random", {"attributes": {"sub": 13}}, "sub"),
+    ("/api/random", {"attributes": {"decay": -450}}, "decay"),
+    ("/api/generate", {"latent_vector": [0.0] * 8, "attributes": {"brightness": -12.01}}, "brightness"),
     ("/api/random", {"attributes": {"loudness": 1}}, "loudness"),
     ("/api/random", {"attributes": {"decay": "long"}}, "decay"),
     ("/api/variations", {"latent_vector": [0.0] * 8, "category": "clap"}, "category"),

@@ -331,38 +331,42 @@ def test_variations_lean_towards_the_category(dash, service, monkeypatch):
     assert dash.random.variation_kicks[0].label == "random · seed 7 ~ var 1 @0.50 → acoustic"
 
 
-def test_shape_sliders_move_the_latent_as_the_controls_say(dash, service):
-    base, shape = dash.state.kick, service.controls.shape
-    assert set(dash.shape.shape_sliders) == {"pitch", "decay", "punch", "brightness", "sub"}
-    assert dash.shape.shape_sliders["pitch"].start == -3.0 and dash.shape.shape_sliders["pitch"].step == 0.1
+def test_shape_sliders_are_in_producer_units_and_make_the_apis_kick(dash, service):
+    base, shaped = dash.state.kick, lambda recipe, values: service.shaped_recipe(recipe, values).latent
+    sliders = dash.shape.shape_sliders
+    assert set(sliders) == {"pitch", "decay", "punch", "brightness", "sub"}
+    assert [s.label for s in sliders.values()] == ["pitch (semitones)", "decay (ms)", "punch (dB)", "brightness (dB)", "sub (dB)"]
+    assert (sliders["pitch"].start, sliders["pitch"].end, sliders["decay"].end, sliders["sub"].start) == (-12, 12, 400, -12)
     assert "semitones" in dash.shape.shape_tips["pitch"] and "dB" in dash.shape.shape_tips["punch"]
-    dash.shape.shape_sliders["pitch"].value = 1.0
-    dash.shape.shape_sliders["sub"].value = -0.5
-    expected = shape.apply(base.latent, {"pitch": 1.0, "sub": -0.5})
+    assert "pitch is held" in dash.shape.shape_tips["sub"] and "ms" in dash.shape.shape_tips["decay"]
+    sliders["pitch"].value = 1.0
+    sliders["sub"].value = -0.5
+    expected = shaped(base.recipe, {"pitch": 1.0, "sub": -0.5})
     np.testing.assert_array_equal(dash.state.kick.latent, expected)
     np.testing.assert_allclose(dash.control.slider_latent(), expected, atol=1e-6)    # the raw sliders follow
-    assert dash.state.kick.label == "random · seed 7 · shape pitch +1.0, sub -0.5" and len(dash.state.history) == 1
+    assert dash.state.kick.label == "random · seed 7 · shape pitch +1 semitones, sub -0.5 dB" and len(dash.state.history) == 1
     np.testing.assert_array_equal(dash.view.wave_source.data["a"], dash.state.kick.audio)
     measured = shape_descriptors(dash.state.kick.audio)
     assert pitch_text(measured["pitch_hz"][0]) in dash.shape.shape_info.object and "since the start" in dash.shape.shape_info.object
-    dash.shape.shape_sliders["sub"].param.trigger("value_throttled")               # release: into the history
+    assert "| brightness (> 1 kHz) |" in dash.shape.shape_info.object and " ms |" in dash.shape.shape_info.object  # the sliders' units
+    sliders["sub"].param.trigger("value_throttled")                                # release: into the history
     assert dash.state.history[-1] is dash.state.kick
     api = service.random(7, attributes={"pitch": 1.0, "sub": -0.5})          # /api/random {seed, attributes}: the same file
     assert dash.sidebar._download("wav").read() == service.storage.get(api.name)
     dash.shape.shape_reset_button.param.trigger("clicks")                          # back to the start
-    assert dash.state.kick is base and all(s.value == 0 for s in dash.shape.shape_sliders.values())
-    dash.shape.shape_sliders["decay"].value = 2.0
+    assert dash.state.kick is base and all(s.value == 0 for s in sliders.values())
+    sliders["decay"].value = 40.0
     dash.shape.shape_keep_button.param.trigger("clicks")                           # start again from here
     kept = dash.state.kick
-    dash.shape.shape_sliders["decay"].value = 1.0
-    np.testing.assert_array_equal(dash.state.kick.latent, shape.apply(kept.latent, {"decay": 1.0}))
-    assert dash.state.kick.label == "random · seed 7 · shape decay +2.0 · shape decay +1.0" and dash.state.kick.seed is None
+    sliders["decay"].value = 20.0
+    np.testing.assert_array_equal(dash.state.kick.latent, shaped(kept.recipe, {"decay": 20.0}))
+    assert dash.state.kick.label == "random · seed 7 · shape decay +40 ms · shape decay +20 ms" and dash.state.kick.seed is None
     edited = dash.control.slider_latent()
     edited[0] = (dash.control.sliders[0].start + dash.control.sliders[0].end) / 2
     dash.control.sliders[0].value = float(edited[0])                                 # a raw slider makes a new kick: Shape starts again
-    assert all(s.value == 0 for s in dash.shape.shape_sliders.values())
-    dash.shape.shape_sliders["punch"].value = 0.5
-    np.testing.assert_allclose(dash.state.kick.latent, shape.apply(edited, {"punch": 0.5}), atol=1e-6)
+    assert all(s.value == 0 for s in sliders.values())
+    sliders["punch"].value = 0.5
+    np.testing.assert_allclose(dash.state.kick.latent, shaped(dash.shape.base.recipe, {"punch": 0.5}), atol=1e-6)
 
 
 def test_style_transfer_between_a_and_b(dash, service):

@@ -10,7 +10,7 @@ from kick_nbdev.latent import MAX_ABS_LATENT, MAX_SEED
 from kick_nbdev.length import LENGTH_RANGE_S
 from kick_nbdev.pack import PACK_SIZES
 from kick_nbdev.service import MAX_BATCH
-from kick_nbdev.shape import SHAPE_ATTRIBUTES, SHAPE_RANGE
+from kick_nbdev.shape import PRODUCER_UNITS, SHAPE_ATTRIBUTES, SHAPE_LIMITS
 from kick_nbdev.synth import CATEGORIES
 
 def whole_number(value):
@@ -95,17 +95,21 @@ class _Request(BaseModel):
 
 CategoryName = Literal[CATEGORIES]
 CategoryWeight = Annotated[float, Field(strict=True, ge=0.0, le=1e6, allow_inf_nan=False)]
-ShapeValue = Annotated[float, Field(strict=True, ge=-SHAPE_RANGE, le=SHAPE_RANGE, allow_inf_nan=False)]
+def _shape_value(name:str, what:str): # a slider's field: a change in its producer unit, within ±SHAPE_LIMITS[name]
+    limit, unit = SHAPE_LIMITS[name], PRODUCER_UNITS[name]
+    return Field(None, strict=True, ge=-limit, le=limit, allow_inf_nan=False,
+                 description=f"Change of {what}, in {unit}, within ±{limit:g}.")
 
 class ShapeAttributes(BaseModel):
-    """Named shape sliders: each moves the kick along a latent direction learned from what the model plays, in standard
-    deviations of its descriptor across the model's kicks (GET /api/model: `shape_units`). Omitted sliders stay at 0."""
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"pitch": -1.0, "decay": 0.5}]})
-    pitch: ShapeValue | None = Field(None, description="Ringing pitch of the body (semitones per unit: see shape_units).")
-    decay: ShapeValue | None = Field(None, description="Decay: time from the peak to -40 dB.")
-    punch: ShapeValue | None = Field(None, description="Energy of the first 10 ms over the next 100 ms.")
-    brightness: ShapeValue | None = Field(None, description="Spectral centroid.")
-    sub: ShapeValue | None = Field(None, description="Share of the energy below 60 Hz.")
+    """Named shape sliders, each a change measured on the decoded kick, in producer units: pitch in semitones, decay in
+    ms, punch, brightness and sub in dB (GET /api/model: `shape_units`, `shape_range`). The pitch is held unless it is
+    asked to change; omitted sliders are not steered. The model goes as far as it can towards each amount."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"sub": 3.0}, {"pitch": -2.0, "decay": 50.0}]})
+    pitch: float | None = _shape_value("pitch", "the ringing pitch of the body")
+    decay: float | None = _shape_value("decay", "the decay: time from the peak to -40 dB")
+    punch: float | None = _shape_value("punch", "the punch: energy of the first 10 ms over the next 100 ms")
+    brightness: float | None = _shape_value("brightness", "the brightness: level of the energy above 1 kHz")
+    sub: float | None = _shape_value("sub", "the sub: level of the energy below 60 Hz")
 
     def values(self)->dict: # slider name -> value, for the sliders the request set
         return {name: getattr(self, name) for name in SHAPE_ATTRIBUTES if getattr(self, name) is not None}
@@ -140,7 +144,7 @@ class RandomRequest(_Request, _CategoryRequest):
     seed: Seed = None
     attributes: ShapeAttributes | None = Field(None, description="Shape sliders applied to the drawn kick.")
     model_config = ConfigDict(json_schema_extra={"examples": [{"format": "wav", "seed": 123},
-                                                              {"seed": 123, "category": "808", "attributes": {"decay": 1.0}},
+                                                              {"seed": 123, "category": "808", "attributes": {"decay": 50.0}},
                                                               {"category_weights": {"808": 0.7, "distorted": 0.3}},
                                                               {"seed": 123, "fx": {"preset": "distorted", "tune_note": "F"}}]})
 
@@ -232,10 +236,6 @@ class EncodeResponse(BaseModel):
     latent_vector: list[float] = Field(description="The upload's latent (posterior mean), ready for /api/generate.")
     model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT}]})
 
-class ShapeUnit(BaseModel):
-    size: float = Field(description="How far one unit of the slider moves its descriptor (predicted), in `unit`.")
-    unit: str = Field(description="e.g. `semitones`, `dB`, or `x (time ratio)`: one unit multiplies the time by `size`.")
-
 class ModelResponse(BaseModel):
     model_version: str
     model_fingerprint: str = Field(description="Hash of the weights.")
@@ -255,15 +255,16 @@ class ModelResponse(BaseModel):
     max_seed: int
     storage: str = Field(description="`local` or `s3`.")
     categories: list[str] = Field(description="Values of `category` (and keys of `category_weights`).")
-    shape_range: float = Field(description="Every shape attribute must lie within ± this.")
-    shape_units: dict[str, ShapeUnit] = Field(description="What one unit of each shape slider is, on this model.")
+    shape_range: dict[str, float] = Field(description="Per shape attribute: its value must lie within ± this, in its unit.")
+    shape_units: dict[str, str] = Field(description="Per shape attribute: the unit of its value (a measured change): "
+                                                    "`semitones`, `ms` or `dB`.")
     length_range_s: list[float] = Field(description="Smallest and largest `length_s` a request may ask for, seconds.")
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "model_version": "0.1.0+hybrid8-20261202", "model_fingerprint": "c5b0fc59b12331a4", "decoder": "hybrid",
         "sample_rate": 44100, "n_samples": 32768, "latent_dim": 8, "latent_bound": 10.0, "slider_low": [-3.0] * 8,
         "slider_high": [3.0] * 8, "latent_mean": [0.0] * 8, "latent_std": [1.0] * 8, "corpus_size": 90,
         "formats": ["wav", "flac"], "bit_depths": [16, 24], "max_batch": 64, "max_seed": MAX_SEED, "storage": "local",
-        "categories": list(CATEGORIES), "shape_range": SHAPE_RANGE, "shape_units": {"pitch": {"size": 3.67, "unit": "semitones"}},
+        "categories": list(CATEGORIES), "shape_range": dict(SHAPE_LIMITS), "shape_units": dict(PRODUCER_UNITS),
         "length_range_s": list(LENGTH_RANGE_S)}]})
 
 class FxSetting(BaseModel):
