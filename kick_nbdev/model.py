@@ -506,7 +506,8 @@ class LatentPrior:
 # %% ../nbs/06_model.ipynb #0a1bf784
 import importlib.resources
 DEFAULT_CHECKPOINT = Path(str(importlib.resources.files("kick_nbdev"))) / "weights" / "kick_vae.pt"  # shipped in the package
-REFINE_BUDGET_S = 3.0   # default time limit of the latent refinement in one `encode` call, s (a guard: 10 steps take ~1 s)
+REFINE_BUDGET_S = 10.0  # time limit of the latent refinement in one `encode` call, s: a guard against a stalled machine
+                        # (30 steps take ~1 s), not a working limit, so an upload's latent does not depend on the load
 CHECKPOINT_KEYS = ("config", "state_dict", "latent_mean", "latent_std", "corpus_latents", "corpus_meta", "version")
 
 class KickModel:
