@@ -209,3 +209,52 @@ def test_midi_note_on_plays_with_velocity_as_gain_and_optional_repitch(page):
     assert result["plain"] == {"gain": 64 / 127, "rate": 1}
     assert result["repitched"]["rate"] == 2 and result["down"] == {"gain": 1, "rate": 0.5}   # an octave up / down
     assert result["ignored"] is None and "no Web MIDI" in result["noMidi"]
+
+
+def test_library_stars_renames_drags_and_survives_a_reload(page):
+    "The favourites/history lists as a producer uses them: star, rename, drag a row out as a WAV, recall from the keyboard."
+    setup = """async () => {
+      const {KickStore} = await import("/kickstore.js"); const {KickLibrary} = await import("/library.js");
+      document.body.insertAdjacentHTML("beforeend", '<div id="lib"></div><div id="drop" style="width:200px;height:80px">drop</div>');
+      window.recalled = [];
+      window.store = new KickStore();
+      window.library = new KickLibrary(document.getElementById("lib"), store, {onRecall: (e) => recalled.push(e.id)});
+      const drop = document.getElementById("drop");
+      drop.addEventListener("dragover", (e) => e.preventDefault());
+      // what the drag carries, read as it starts (after the row's handler); the drop sees the types (DownloadURL is
+      // for the OS: Chromium does not hand its value to a page's drop handler)
+      document.addEventListener("dragstart", (e) => { window.dragged = {url: e.dataTransfer.getData("DownloadURL"),
+                                                                        text: e.dataTransfer.getData("text/plain")}; });
+      drop.addEventListener("drop", (e) => { e.preventDefault(); window.dropped = {types: [...e.dataTransfer.types],
+                                                                                  text: e.dataTransfer.getData("text/plain")}; });
+    }"""
+    page.evaluate("localStorage.clear()")
+    page.evaluate(setup)
+    page.evaluate(f"() => {{ const kick = {KICK_JS}; store.record(kick(1), 1); store.record(kick(2), 2); }}")
+    assert page.get_by_role("heading", name="History (2)").is_visible()
+    page.get_by_role("button", name="Add kick_F1_808_s1.wav to favourites").click()
+    assert page.get_by_role("heading", name="Favourites (1)").is_visible()
+    assert page.get_by_role("button", name="Remove kick_F1_808_s1.wav from favourites").first.get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Rename kick_F1_808_s1.wav").click()
+    editor = page.get_by_role("textbox", name="New name for kick_F1_808_s1.wav")
+    assert editor.evaluate("e => e === document.activeElement")
+    editor.fill("Big one")
+    editor.press("Enter")
+    assert page.evaluate("store.favourites.map(f => f.name)") == ["Big one.wav"]
+
+    page.locator("#lib .kick-row[data-id='kick_2.wav'] .kick-drag").first.drag_to(page.locator("#drop"))
+    assert page.evaluate("window.dragged") == {
+        "url": "audio/wav:kick_F1_808_s2.wav:http://kick.test/api/audio/kick_2.wav?download=kick_F1_808_s2.wav",
+        "text": "kick_F1_808_s2.wav"}
+    dropped = page.evaluate("window.dropped")                                 # and the drop got it
+    assert dropped["text"] == "kick_F1_808_s2.wav" and "text/uri-list" in dropped["types"]
+
+    page.get_by_role("button", name="Play kick_F1_808_s2.wav (random · seed 2)").focus()
+    page.keyboard.press("Enter")                                              # keyboard: a row is a button
+    assert page.evaluate("recalled") == ["kick_2.wav"]
+
+    page.reload()
+    page.evaluate(setup)
+    assert page.get_by_role("heading", name="Favourites (1)").is_visible()
+    assert page.get_by_role("button", name="Play Big one.wav (random · seed 1)").is_visible()
+    assert page.locator("#lib .kick-tag").all_inner_texts()[:2] == ["F1", "808"]          # note and category as tags
