@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from kick_nbdev.favourites import read_recall_token
 
 CHROMIUM = "/usr/bin/chromium"
 JS_DIR = REPO / "kick_app" / "dashboard"
@@ -243,9 +244,11 @@ def test_library_stars_renames_drags_and_survives_a_reload(page):
     assert page.evaluate("store.favourites.map(f => f.name)") == ["Big one.wav"]
 
     page.locator("#lib .kick-row[data-id='kick_2.wav'] .kick-drag").first.drag_to(page.locator("#drop"))
-    assert page.evaluate("window.dragged") == {
-        "url": "audio/wav:kick_F1_808_s2.wav:http://kick.test/api/audio/kick_2.wav?download=kick_F1_808_s2.wav",
-        "text": "kick_F1_808_s2.wav"}
+    dragged = page.evaluate("window.dragged")
+    mime, name, url = dragged["url"].split(":", 2)
+    assert (mime, name, dragged["text"]) == ("audio/wav", "kick_F1_808_s2.wav", "kick_F1_808_s2.wav")
+    assert url.startswith("http://kick.test/api/kick/kick_F1_808_s2.wav?recall=")
+    assert read_recall_token(url.split("recall=")[1]) == {"latent": [2, 0.5], "seed": 2}   # what makes the kick again
     dropped = page.evaluate("window.dropped")                                 # and the drop got it
     assert dropped["text"] == "kick_F1_808_s2.wav" and "text/uri-list" in dropped["types"]
 

@@ -9,9 +9,20 @@ import {MAX_NAME_CHARS} from "./kickstore.js";
 
 const MIME = {wav: "audio/wav", flac: "audio/flac"};
 
-// The URL that serves a kick's stored file under its readable name (the API's GET /api/audio/{file}?download=NAME).
-export function kickUrl(kick, origin = globalThis.location.origin) {
-  return `${origin}/api/audio/${encodeURIComponent(kick.id)}?download=${encodeURIComponent(kick.name)}`;
+// What a link carries of a kick's recall data (kick_nbdev.favourites.RECALL_KEYS): URL-safe base64 of compact JSON.
+export const RECALL_KEYS = ["latent", "seed", "fx", "format", "bit_depth", "category", "attributes", "style_transfer"];
+export function recallToken(recall) {
+  const kept = {};
+  for (const k of [...RECALL_KEYS].sort()) if (recall[k] !== null && recall[k] !== undefined) kept[k] = recall[k];
+  const bytes = new TextEncoder().encode(JSON.stringify(kept));
+  let binary = ""; bytes.forEach(b => { binary += String.fromCharCode(b); });
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// The URL that makes a kick (or finds it stored) and sends it as a file called kick.name: the API's
+// GET /api/kick/{name}?recall=TOKEN. It needs nothing stored beforehand, so yesterday's favourites drag out too.
+export function kickUrl(kick, origin = globalThis.location.origin, {trim = false} = {}) {
+  return `${origin}/api/kick/${encodeURIComponent(kick.name)}?recall=${recallToken(kick.recall)}${trim ? "&trim=1" : ""}`;
 }
 
 // Make `el` a drag source for the kick `getKick()` returns (read at drag time: the current kick changes).
