@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from kick_nbdev.favourites import read_recall_token
+from kick_nbdev.deliver import read_recall_token
 
 CHROMIUM = "/usr/bin/chromium"
 JS_DIR = REPO / "kick_app" / "dashboard"

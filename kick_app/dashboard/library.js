@@ -9,7 +9,7 @@ import {MAX_NAME_CHARS} from "./kickstore.js";
 
 const MIME = {wav: "audio/wav", flac: "audio/flac"};
 
-// What a link carries of a kick's recall data (kick_nbdev.favourites.RECALL_KEYS): URL-safe base64 of compact JSON.
+// What a link carries of a kick's recall data (kick_nbdev.deliver.RECALL_KEYS): URL-safe base64 of compact JSON.
 export const RECALL_KEYS = ["latent", "seed", "fx", "format", "bit_depth", "category", "attributes", "style_transfer"];
 export function recallToken(recall) {
   const kept = {};
