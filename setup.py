@@ -32,6 +32,9 @@ dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
 if pkg_data: package_data[cfg['lib_name']] = pkg_data.split()
+# The apps (REST API, dashboard) are plain modules beside the exported library, shipped in the same distribution.
+APP_PACKAGE = 'kick_app'
+package_data[APP_PACKAGE + '.dashboard'] = ['*.js']
 setup_cfg['package_data'] = package_data
 
 setuptools.setup(
@@ -43,7 +46,7 @@ setuptools.setup(
         'Natural Language :: ' + cfg['language'].title(),
     ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]] + (['License :: ' + lic[1] ] if lic[1] else []),
     url = cfg['git_url'],
-    packages = setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
+    packages = setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*', APP_PACKAGE, APP_PACKAGE + '.*']),
     include_package_data = True,
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements },

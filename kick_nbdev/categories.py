@@ -10,7 +10,7 @@ __all__ = ['PER_CATEGORY', 'ENCODE_BATCH', 'SHRINKAGE', 'CANDIDATES', 'category_
 from dataclasses import dataclass
 import numpy as np
 
-from .latent import MAX_ABS_LATENT, MAX_SEED, new_seed
+from .latent import MAX_ABS_LATENT, resolve_seed
 from .synth import CATEGORIES, synth_kicks
 
 # %% ../nbs/16_categories.ipynb #c2aa5468
@@ -101,8 +101,7 @@ class CategoryPrior:
         if not 1 <= n <= 4096: raise ValueError(f"n must be between 1 and 4096, got {n}")
         if not 1 <= candidates <= 256: raise ValueError(f"candidates must be between 1 and 256, got {candidates}")
         w = category_weights(weights, self.categories)
-        seed = new_seed() if seed is None else int(seed)
-        if not 0 <= seed <= MAX_SEED: raise ValueError(f"seed must be an integer in [0, {MAX_SEED}], got {seed}")
+        seed = resolve_seed(seed)
         mean, cov = w @ self.means, np.einsum('c,cij->ij', w, self.covariances)
         rng = np.random.default_rng(seed)
         draws = rng.multivariate_normal(mean, cov, size=(n, candidates), method='cholesky')

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'N_SAMPLES', 'ONSET_MS', 'ONSET_SAMPLE', 'PEAK_DBFS', 'db_to_amp', 'amp_to_db', 'peak_dbfs',
-           'onset_index']
+           'onset_index', 'LRU']
 
 # %% ../nbs/00_core.ipynb #61922f4b
 import numpy as np
@@ -56,3 +56,26 @@ def onset_index(x:np.ndarray,          # (T,) mono samples
     seg = np.abs(x[i * hop:(i + 1) * hop])
     above = np.nonzero(seg > floor)[0]
     return int(i * hop + (above[0] if above.size else 0))
+
+# %% ../nbs/00_core.ipynb #a7af6ca1
+from collections import OrderedDict
+
+class LRU(OrderedDict):
+    "A dict that keeps its `maxsize` most recently used entries."
+    def __init__(self, maxsize:int # entries kept, >= 1
+                ):
+        if maxsize < 1: raise ValueError(f"maxsize must be >= 1, got {maxsize}")
+        super().__init__(); self.maxsize = int(maxsize)
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key); self.move_to_end(key); return value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value); self.move_to_end(key)
+        while len(self) > self.maxsize: self.popitem(last=False)
+
+    def get_or_make(self, key, make # called without arguments when `key` is missing; its result is kept
+                   ):
+        "The value under `key`, made (once) by `make()` when missing."
+        if key not in self: self[key] = make()
+        return self[key]

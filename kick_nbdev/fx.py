@@ -8,7 +8,7 @@ __all__ = ['NOTE_NAMES', 'A4_HZ', 'A4_MIDI', 'TRANSIENT_MS', 'MAX_SUSTAIN_OVER_A
            'PITCH_SMOOTH_MS', 'SETTLED_QUANTILE', 'MAX_TUNE_SEMITONES', 'TUNE_TOLERANCE_CENTS', 'TUNE_PASSES',
            'DRIVE_CLEAN_DB', 'HIGH_CUT_ORDER', 'SHAPER_RAMP_MS', 'DECAY_FLOOR_DB', 'FX_PRESETS', 'note_to_midi',
            'note_to_hz', 'hz_to_midi', 'hz_to_note', 'FxSettings', 'apply_fx', 'pitch_envelope', 'ringing_pitch_hz',
-           'tuning_shift', 'tune_to_note', 'octave_down', 'transient_gain', 'decay_fade']
+           'tuning_shift', 'tune_to_note', 'octave_down', 'transient_gain', 'decay_fade', 'fx_recall', 'fx_catalog']
 
 # %% ../nbs/14_fx.ipynb #1103c01a
 import functools, math, numbers, re
@@ -330,3 +330,31 @@ FX_PRESETS = {
     'deep': FxSettings(sub_mix=0.7, low_shelf_db=3, low_shelf_hz=60, high_cut_hz=5000),
     'short': FxSettings(attack_db=3, decay_ms=90),
 }
+
+# %% ../nbs/14_fx.ipynb #52d74896
+import typing
+from dataclasses import asdict
+from fastcore.docments import docments
+
+_FX_UNITS = {"db": "dB", "hz": "Hz", "ms": "ms"}  # unit of a setting by its name's suffix; the others are ratios
+
+def fx_recall(fx:FxSettings|None # the chain's settings; None = off
+             )->dict|None:        # {setting: value} as recorded in recall data (numbers as floats); None when off
+    "Validate `fx` and return what a kick's recall data records of it: `FxSettings(**fx_recall(s))` rebuilds `s`."
+    if fx is None: return None
+    if not isinstance(fx, FxSettings): raise TypeError(f"fx must be an FxSettings or None, got {type(fx).__name__}")
+    if not fx.validate().active_modules: return None
+    return {k: v if k == "tune_note" or v is None else float(v) for k, v in asdict(fx).items()}
+
+def fx_catalog()->dict: # {"settings": {name: {low, high, unit, default, nullable, description}}, "tune_note": {...}, "presets": {...}}
+    "What a client needs to build FX controls: each setting's bounds, unit, default and meaning, the notes, the presets."
+    docs, defaults = docments(FxSettings), FxSettings()
+    settings = {f.name: dict(low=float(FX_BOUNDS[f.name][0]), high=float(FX_BOUNDS[f.name][1]),
+                             unit=_FX_UNITS.get(f.name.rsplit("_", 1)[-1], "ratio"), default=getattr(defaults, f.name),
+                             nullable=type(None) in typing.get_args(f.type), description=docs[f.name])
+                for f in fields(FxSettings) if f.name in FX_BOUNDS}   # in chain order
+    low_midi, high_midi = TUNE_MIDI_RANGE
+    note = lambda midi: hz_to_note(note_to_hz(midi))[0]
+    tune_note = dict(description=docs["tune_note"], low_midi=low_midi, high_midi=high_midi, pitch_classes=list(NOTE_NAMES),
+                     notes=[note(m) for m in range(low_midi, high_midi + 1)])
+    return dict(settings=settings, tune_note=tune_note, presets={name: fx_recall(s) for name, s in FX_PRESETS.items()})

@@ -15,7 +15,7 @@ from . import __version__
 from .core import SAMPLE_RATE, peak_dbfs
 from .metrics import decay_ms
 from .fx import FxSettings, FX_PRESETS, apply_fx, tune_to_note, ringing_pitch_hz, hz_to_note, note_to_midi
-from .latent import MAX_SEED, check_latent, latent_to_list, new_seed
+from .latent import MAX_SEED, check_latent, latent_to_list, resolve_seed
 from .storage import AUDIO_FORMATS, BIT_DEPTHS, encode_audio, check_name
 
 # %% ../nbs/19_pack.ipynb #85047dc5
@@ -227,7 +227,7 @@ def make_pack(model,                # a `KickModel` (sample, decode, latent_std,
              )->Pack:
     "A cohesive, diverse pack of `n` kicks: farthest points of a pool, decoded, FX'd, tuned, measured and ordered by pitch."
     n = _check_int(n, "n", *PACK_SIZES)
-    seed = new_seed() if seed is None else _check_int(seed, "seed", 0, MAX_SEED)
+    seed = resolve_seed(seed)
     if fmt not in AUDIO_FORMATS: raise ValueError(f"fmt must be one of {AUDIO_FORMATS}, got {fmt!r}")
     if bit_depth not in BIT_DEPTHS: raise ValueError(f"bit_depth must be one of {BIT_DEPTHS}, got {bit_depth!r}")
     if progress is not None and not callable(progress): raise ValueError("progress must be a callable(done, total) or None")

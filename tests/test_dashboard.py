@@ -12,6 +12,9 @@ from fastapi.testclient import TestClient
 
 import dashboard
 from dashboard import KickDashboard, pitch_text, wav_base64
+from kick_app.dashboard import random_mode
+from kick_app.dashboard.widgets import ACCENT
+from kick_nbdev.service import MAX_UPLOAD_BYTES
 from dashboard_support import tiny_model_with_corpus
 from kick_nbdev.controls import load_controls
 from kick_nbdev.fx import FX_PRESETS, FxSettings, apply_fx, hz_to_note, ringing_pitch_hz
@@ -40,224 +43,224 @@ def decode_b64_wav(b64):
 
 def test_first_kick_is_shown_everywhere(dash, service):
     m = service.model
-    k = dash.kick
+    k = dash.state.kick
     assert (k.seed, k.label) == (7, "random · seed 7")
     np.testing.assert_array_equal(k.latent, m.sample(1, seed=7)[0])
     audio, sr = decode_b64_wav(dash.player.wav)                       # the player gets a 16-bit WAV of the kick
     assert (sr, audio.size) == (44100, m.n_samples)
     np.testing.assert_allclose(audio, k.audio, atol=2 / 2**15)
-    np.testing.assert_array_equal(dash.wave_source.data["a"], k.audio)
-    np.testing.assert_array_equal(dash.spec_source.data["image"][0], log_spectrogram(k.audio, floor_db=-90)[0])
-    assert dash.seed_input.value == 7
-    assert json.loads(dash.latent_json.value) == {"latent_vector": pytest.approx(k.latent.tolist(), abs=1e-6), "format": "wav"}
-    np.testing.assert_allclose(dash.slider_latent(), k.latent, atol=1e-6)       # sliders widen to kicks outside the corpus range
-    assert "Closest corpus kicks" in dash.info.object and "seed **7**" in dash.info.object
-    assert len(dash.history) == 1 and dash.history_select.value == 0
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], k.audio)
+    np.testing.assert_array_equal(dash.view.spec_source.data["image"][0], log_spectrogram(k.audio, floor_db=-90)[0])
+    assert dash.random.seed_input.value == 7
+    assert json.loads(dash.control.latent_json.value) == {"latent_vector": pytest.approx(k.latent.tolist(), abs=1e-6), "format": "wav"}
+    np.testing.assert_allclose(dash.control.slider_latent(), k.latent, atol=1e-6)       # sliders widen to kicks outside the corpus range
+    assert "Closest corpus kicks" in dash.sidebar.info.object and "seed **7**" in dash.sidebar.info.object
+    assert len(dash.state.history) == 1 and dash.sidebar.history_select.value == 0
 
 
 def test_random_button_r_key_and_typed_seed(dash, service):
-    first = dash.kick
-    dash.random_button.param.trigger("clicks")
-    assert dash.kick is not first and dash.kick.seed is not None and len(dash.history) == 2
-    np.testing.assert_array_equal(dash.wave_source.data["b"], first.audio)      # A/B: B is the previous kick
+    first = dash.state.kick
+    dash.random.random_button.param.trigger("clicks")
+    assert dash.state.kick is not first and dash.state.kick.seed is not None and len(dash.state.history) == 2
+    np.testing.assert_array_equal(dash.view.wave_source.data["b"], first.audio)      # A/B: B is the previous kick
     assert dash.player.reference_label == "previous"
     dash.player._handle_msg({"action": "random"})                               # the R key, sent by the browser
-    assert len(dash.history) == 3
-    dash.seed_input.value = 7                                                   # typing a seed recalls its kick
-    np.testing.assert_array_equal(dash.kick.audio, first.audio)
-    assert dash.kick.seed == 7
+    assert len(dash.state.history) == 3
+    dash.random.seed_input.value = 7                                                   # typing a seed recalls its kick
+    np.testing.assert_array_equal(dash.state.kick.audio, first.audio)
+    assert dash.state.kick.seed == 7
 
 
 def test_variation_intensity_and_new_direction(dash, service):
-    anchor = dash.kick
-    dash.intensity.value = 0.0
-    dash.intensity.param.trigger("value_throttled")
-    np.testing.assert_allclose(dash.kick.latent, anchor.latent, atol=1e-6)       # intensity 0 = the same kick
-    dash.intensity.value = 0.5
-    dash.intensity.param.trigger("value_throttled")
-    step = (dash.kick.latent - anchor.latent) / service.model.latent_std
+    anchor = dash.state.kick
+    dash.random.intensity.value = 0.0
+    dash.random.intensity.param.trigger("value_throttled")
+    np.testing.assert_allclose(dash.state.kick.latent, anchor.latent, atol=1e-6)       # intensity 0 = the same kick
+    dash.random.intensity.value = 0.5
+    dash.random.intensity.param.trigger("value_throttled")
+    step = (dash.state.kick.latent - anchor.latent) / service.model.latent_std
     assert np.linalg.norm(step) == pytest.approx(0.5 * np.sqrt(8), rel=1e-4)
-    before = dash.kick.latent.copy()
-    dash.direction_button.param.trigger("clicks")
-    after = dash.kick.latent
+    before = dash.state.kick.latent.copy()
+    dash.random.direction_button.param.trigger("clicks")
+    after = dash.state.kick.latent
     assert not np.allclose(before, after)                                       # new direction, same distance from the anchor
     assert np.linalg.norm((after - anchor.latent) / service.model.latent_std) == pytest.approx(0.5 * np.sqrt(8), rel=1e-4)
-    assert dash.kick.label == "random · seed 7 ~ var @0.50"
-    centre = dash.kick
-    dash.variations_button.param.trigger("clicks")                              # a row of variations around the current kick
-    assert len(dash.variation_kicks) == 6 and len(dash.variation_strips.boxes.data["left"]) == 6
-    for k in dash.variation_kicks:
+    assert dash.state.kick.label == "random · seed 7 ~ var @0.50"
+    centre = dash.state.kick
+    dash.random.variations_button.param.trigger("clicks")                              # a row of variations around the current kick
+    assert len(dash.random.variation_kicks) == 6 and len(dash.random.variation_strips.boxes.data["left"]) == 6
+    for k in dash.random.variation_kicks:
         assert np.linalg.norm((k.latent - centre.latent) / service.model.latent_std) == pytest.approx(0.5 * np.sqrt(8), rel=1e-4)
-    dash.variation_strips.boxes.selected.indices = [4]                          # keep the fifth
-    assert dash.kick is dash.variation_kicks[4] and dash.history[-1] is dash.kick
-    assert dash.kick.label == "random · seed 7 ~ var 5 @0.50"
-    dash.play_variations_button.param.trigger("clicks")
+    dash.random.variation_strips.boxes.selected.indices = [4]                          # keep the fifth
+    assert dash.state.kick is dash.random.variation_kicks[4] and dash.state.history[-1] is dash.state.kick
+    assert dash.state.kick.label == "random · seed 7 ~ var 5 @0.50"
+    dash.random.play_variations_button.param.trigger("clicks")
     assert len(dash.player.sequence) == 6
 
 
 def test_sliders_follow_while_dragging_and_commit_on_release(dash):
-    start = dash.kick
-    s = dash.sliders[3]
+    start = dash.state.kick
+    s = dash.control.sliders[3]
     for v in np.linspace(s.start, s.end, 5)[1:]:                                # no server: every move renders at once
         s.value = float(v)
-        assert dash.kick.latent[3] == pytest.approx(v, abs=1e-6)
-    assert len(dash.history) == 1                                               # dragging does not fill the history
-    np.testing.assert_array_equal(dash.wave_source.data["b"], start.audio)      # B stays the kick before the drag
-    assert dash.kick.label == "random · seed 7 · edited dim 3"
-    dash.sliders[0].value = dash.sliders[0].start                               # the views of slider kicks leave the sliders alone
-    assert dash.sliders[3].value == pytest.approx(np.linspace(s.start, s.end, 5)[-1])
+        assert dash.state.kick.latent[3] == pytest.approx(v, abs=1e-6)
+    assert len(dash.state.history) == 1                                               # dragging does not fill the history
+    np.testing.assert_array_equal(dash.view.wave_source.data["b"], start.audio)      # B stays the kick before the drag
+    assert dash.state.kick.label == "random · seed 7 · edited dim 3"
+    dash.control.sliders[0].value = dash.control.sliders[0].start                               # the views of slider kicks leave the sliders alone
+    assert dash.control.sliders[3].value == pytest.approx(np.linspace(s.start, s.end, 5)[-1])
     s.param.trigger("value_throttled")                                          # release
-    assert len(dash.history) == 2 and dash.history[-1] is dash.kick
-    assert dash.wave_fig.title.text == "Waveform (A = current, B = previous)"
-    dash.spec_choice.value = "B"                                                # the spectrogram of B
-    np.testing.assert_array_equal(dash.spec_source.data["image"][0], log_spectrogram(start.audio, floor_db=-90)[0])
-    dash.spec_choice.value = "A"
-    dash.reset_button.param.trigger("clicks")
-    np.testing.assert_allclose(dash.kick.latent, dash.model.latent_mean, atol=1e-6)
-    dash.randomize_dimension(2)
-    changed = ~np.isclose(dash.kick.latent, dash.model.latent_mean, atol=1e-6)
-    assert changed.sum() <= 1 and dash.lo[2] <= dash.kick.latent[2] <= dash.hi[2]
+    assert len(dash.state.history) == 2 and dash.state.history[-1] is dash.state.kick
+    assert dash.view.wave_fig.title.text == "Waveform (A = current, B = previous)"
+    dash.view.spec_choice.value = "B"                                                # the spectrogram of B
+    np.testing.assert_array_equal(dash.view.spec_source.data["image"][0], log_spectrogram(start.audio, floor_db=-90)[0])
+    dash.view.spec_choice.value = "A"
+    dash.control.reset_button.param.trigger("clicks")
+    np.testing.assert_allclose(dash.state.kick.latent, dash.state.model.latent_mean, atol=1e-6)
+    dash.control.randomize_dimension(2)
+    changed = ~np.isclose(dash.state.kick.latent, dash.state.model.latent_mean, atol=1e-6)
+    assert changed.sum() <= 1 and dash.state.lo[2] <= dash.state.kick.latent[2] <= dash.state.hi[2]
 
 
 def test_latent_json_paste(dash):
     z = [0.25] * 8
-    dash.latent_json.value = json.dumps({"latent_vector": z, "format": "wav"})
-    dash.paste_button.param.trigger("clicks")
-    np.testing.assert_allclose(dash.kick.latent, z)
-    dash.apply_json(json.dumps(z[::-1]))                                        # a bare list works too
+    dash.control.latent_json.value = json.dumps({"latent_vector": z, "format": "wav"})
+    dash.control.paste_button.param.trigger("clicks")
+    np.testing.assert_allclose(dash.state.kick.latent, z)
+    dash.control.apply_json(json.dumps(z[::-1]))                                        # a bare list works too
     for bad, message in [("[1, 2]", "exactly 8 values"), ("{oops", "cannot use that JSON"), ('{"x": 1}', "no 'latent_vector'"),
                          (json.dumps([100.0] * 8), "within ±10")]:
-        kick = dash.kick
-        dash.apply_json(bad)
-        assert message in dash.last_error and dash.kick is kick                 # a clear message; the kick stays
+        kick = dash.state.kick
+        dash.control.apply_json(bad)
+        assert message in dash.state.last_error and dash.state.kick is kick                 # a clear message; the kick stays
 
 
 def test_interpolation_steps_pick_and_play(dash, service):
-    dash.random_kick(11)
+    dash.random.random_kick(11)
     a_key, b_key = "history:0", "current"
-    dash.a_select.value, dash.b_select.value = a_key, b_key
-    dash.steps_slider.value = 5
-    dash.mode_select.value = "slerp"
-    dash.morph_button.param.trigger("clicks")
-    strips = dash.interp_strips
-    assert len(dash.interpolation) == 5 and len(strips.boxes.data["left"]) == 5 and len(strips.patches.data["xs"]) == 5
-    np.testing.assert_allclose(dash.interpolation[0].latent, dash.history[0].latent, atol=1e-6)
-    np.testing.assert_allclose(dash.interpolation[-1].latent, dash.kick.latent, atol=1e-6)
+    dash.morph.a_select.value, dash.morph.b_select.value = a_key, b_key
+    dash.morph.steps_slider.value = 5
+    dash.morph.mode_select.value = "slerp"
+    dash.morph.morph_button.param.trigger("clicks")
+    strips = dash.morph.interp_strips
+    assert len(dash.morph.interpolation) == 5 and len(strips.boxes.data["left"]) == 5 and len(strips.patches.data["xs"]) == 5
+    np.testing.assert_allclose(dash.morph.interpolation[0].latent, dash.state.history[0].latent, atol=1e-6)
+    np.testing.assert_allclose(dash.morph.interpolation[-1].latent, dash.state.kick.latent, atol=1e-6)
     strips.boxes.selected.indices = [2]                                         # a click on step 3
-    assert dash.kick is dash.interpolation[2] and dash.history[-1] is dash.interpolation[2]
+    assert dash.state.kick is dash.morph.interpolation[2] and dash.state.history[-1] is dash.morph.interpolation[2]
     sequence_id = dash.player.sequence_id
-    dash.play_sequence_button.param.trigger("clicks")
+    dash.morph.play_sequence_button.param.trigger("clicks")
     assert dash.player.sequence_id == sequence_id + 1 and len(dash.player.sequence) == 5 and dash.player.bpm == 120
     dash.player.step = 1                                                        # the browser reports the sounding step
-    assert strips.boxes.data["fill"][1] == dashboard.ACCENT and strips.boxes.data["fill"][0] != dashboard.ACCENT
-    corpus_keys = [v for v in dash.a_select.options.values() if v.startswith("corpus:")]
+    assert strips.boxes.data["fill"][1] == ACCENT and strips.boxes.data["fill"][0] != ACCENT
+    corpus_keys = [v for v in dash.morph.a_select.options.values() if v.startswith("corpus:")]
     assert len(corpus_keys) == len(service.model.corpus_latents)
-    np.testing.assert_array_equal(dash.endpoint_latent(corpus_keys[3]), service.model.corpus_latents[3])
+    np.testing.assert_array_equal(dash.morph.endpoint_latent(corpus_keys[3]), service.model.corpus_latents[3])
 
 
 def test_map_walk_and_clicks(dash, service):
     m = service.model
-    xy = dash.map.project(m.corpus_latents)
-    np.testing.assert_allclose(np.c_[dash.corpus_source.data["x"], dash.corpus_source.data["y"]], xy)
-    assert len(set(dash.corpus_source.data["colour"])) == 4                     # one colour per category
-    dash.map_click(*xy[5])                                                      # on a corpus kick: that kick
-    assert dash.kick.label == "corpus: synth " + m.corpus_meta[5]["category"] + " 5"
-    np.testing.assert_allclose(dash.kick.latent, m.corpus_latents[5], atol=1e-6)
+    xy = dash.state.map.project(m.corpus_latents)
+    np.testing.assert_allclose(np.c_[dash.explore.corpus_source.data["x"], dash.explore.corpus_source.data["y"]], xy)
+    assert len(set(dash.explore.corpus_source.data["colour"])) == 4                     # one colour per category
+    dash.explore.map_click(*xy[5])                                                      # on a corpus kick: that kick
+    assert dash.state.kick.label == "corpus: synth " + m.corpus_meta[5]["category"] + " 5"
+    np.testing.assert_allclose(dash.state.kick.latent, m.corpus_latents[5], atol=1e-6)
     far = xy.max(0) + 1.0
-    dash.map_click(*far)                                                        # on empty space: the latent there
-    np.testing.assert_allclose(dash.kick.latent, np.clip(dash.map.unproject(far)[0], -10, 10), atol=1e-5)
-    np.testing.assert_allclose(dash.current_source.data["x"][0], far[0], atol=1e-4)
-    dash.walk_steps.value = 6
-    dash.walk_button.param.trigger("clicks")
-    assert len(dash.walk_kicks) == 6 and len(dash.trail_source.data["x"]) == 6 and len(dash.player.sequence) == 6
-    path = np.stack([k.latent for k in dash.walk_kicks])
-    assert (path >= dash.lo - 1e-6).all() and (path <= dash.hi + 1e-6).all()
+    dash.explore.map_click(*far)                                                        # on empty space: the latent there
+    np.testing.assert_allclose(dash.state.kick.latent, np.clip(dash.state.map.unproject(far)[0], -10, 10), atol=1e-5)
+    np.testing.assert_allclose(dash.explore.current_source.data["x"][0], far[0], atol=1e-4)
+    dash.explore.walk_steps.value = 6
+    dash.explore.walk_button.param.trigger("clicks")
+    assert len(dash.explore.walk_kicks) == 6 and len(dash.explore.trail_source.data["x"]) == 6 and len(dash.player.sequence) == 6
+    path = np.stack([k.latent for k in dash.explore.walk_kicks])
+    assert (path >= dash.state.lo - 1e-6).all() and (path <= dash.state.hi + 1e-6).all()
     dash.player.step = 2                                                        # the map follows the walk as it plays
-    assert dash.kick is dash.walk_kicks[2]
+    assert dash.state.kick is dash.explore.walk_kicks[2]
     dash.player.step = 5
-    assert dash.history[-1] is dash.walk_kicks[5]                               # the walk's end is kept
+    assert dash.state.history[-1] is dash.explore.walk_kicks[5]                               # the walk's end is kept
 
 
 def test_upload_shows_reconstruction_against_original(dash, kick_wav_bytes):
-    dash.upload_kick(kick_wav_bytes, "my kick.wav")
-    assert dash.kick.label == "upload: my kick.wav" and dash.player.reference_label == "original upload"
-    np.testing.assert_array_equal(dash.wave_source.data["b"], dash.kick.original)
-    assert dash.wave_fig.title.text == "Waveform (A = current, B = original upload)"
-    assert dash.kick.original.shape == (16384,) and 0.85 < np.abs(dash.kick.original).max() < 0.9  # preprocessed: -1 dBFS
-    kick = dash.kick
-    dash.fx_preset.value = "warm"                                               # A/B through the same FX
-    np.testing.assert_array_equal(dash.wave_source.data["b"], apply_fx(kick.original, FX_PRESETS["warm"]))
-    np.testing.assert_array_equal(dash.wave_source.data["a"], apply_fx(kick.audio, FX_PRESETS["warm"]))
+    dash.sidebar.upload_kick(kick_wav_bytes, "my kick.wav")
+    assert dash.state.kick.label == "upload: my kick.wav" and dash.player.reference_label == "original upload"
+    np.testing.assert_array_equal(dash.view.wave_source.data["b"], dash.state.kick.original)
+    assert dash.view.wave_fig.title.text == "Waveform (A = current, B = original upload)"
+    assert dash.state.kick.original.shape == (16384,) and 0.85 < np.abs(dash.state.kick.original).max() < 0.9  # preprocessed: -1 dBFS
+    kick = dash.state.kick
+    dash.fx.fx_preset.value = "warm"                                               # A/B through the same FX
+    np.testing.assert_array_equal(dash.view.wave_source.data["b"], apply_fx(kick.original, FX_PRESETS["warm"]))
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], apply_fx(kick.audio, FX_PRESETS["warm"]))
     for data, name, message in [(b"not audio at all", "x.wav", "Upload failed: x.wav: "),
                                 (encode_audio(np.zeros(8000), 44100), "silent.wav", "Upload failed: silent.wav: "),
-                                (b"RIFF" + bytes(dashboard.MAX_UPLOAD_BYTES), "huge.wav", "larger than 10 MB")]:
-        dash.upload_kick(data, name)
-        assert message in dash.last_error and dash.kick is kick
+                                (b"RIFF" + bytes(MAX_UPLOAD_BYTES), "huge.wav", "larger than 10 MB")]:
+        dash.sidebar.upload_kick(data, name)
+        assert message in dash.state.last_error and dash.state.kick is kick
 
 
 def test_history_recall_and_downloads(dash, service):
-    dash.random_kick(123)
-    dash.random_kick(456)
-    dash.sliders[2].value = dash.sliders[2].end                                 # a slider kick, then a recall: the sliders follow
-    dash.history_select.value = 1
-    assert dash.kick.seed == 123 and len(dash.history) == 3
-    np.testing.assert_allclose(dash.slider_latent(), dash.kick.latent, atol=1e-6)
-    wav = dash._download("wav").read()
-    assert dash.wav_download.filename.startswith("kick_") and dash.wav_download.filename.endswith(".wav")
+    dash.random.random_kick(123)
+    dash.random.random_kick(456)
+    dash.control.sliders[2].value = dash.control.sliders[2].end                                 # a slider kick, then a recall: the sliders follow
+    dash.sidebar.history_select.value = 1
+    assert dash.state.kick.seed == 123 and len(dash.state.history) == 3
+    np.testing.assert_allclose(dash.control.slider_latent(), dash.state.kick.latent, atol=1e-6)
+    wav = dash.sidebar._download("wav").read()
+    assert dash.sidebar.wav_download.filename.startswith("kick_") and dash.sidebar.wav_download.filename.endswith(".wav")
     recall = read_recall(wav)
-    assert recall["seed"] == 123 and recall["latent"] == pytest.approx(dash.kick.latent.tolist(), abs=1e-6)
-    sidecar = json.loads(dash._download("json").read())
-    assert sidecar["seed"] == 123 and sidecar["file"] == dash.wav_download.filename
+    assert recall["seed"] == 123 and recall["latent"] == pytest.approx(dash.state.kick.latent.tolist(), abs=1e-6)
+    sidecar = json.loads(dash.sidebar._download("json").read())
+    assert sidecar["seed"] == 123 and sidecar["file"] == dash.sidebar.wav_download.filename
     assert sf.info(io.BytesIO(wav)).frames == 16384
 
 
 def test_fx_controls_rerender_the_kick_without_decoding(dash, service, monkeypatch):
-    kick, history = dash.kick, list(dash.history)
+    kick, history = dash.state.kick, list(dash.state.history)
     decodes = []
     decode = service.model.decode
     monkeypatch.setattr(service.model, "decode", lambda z: decodes.append(1) or decode(z))
-    assert dash.fx_settings() is None and dash.heard(kick) is kick.audio               # off: the decoded audio itself
-    assert "Pitch **A1" in dash.pitch_info.object                                      # the tiny model's body rings at 55 Hz
+    assert dash.fx.fx_settings() is None and dash.state.heard(kick) is kick.audio               # off: the decoded audio itself
+    assert "Pitch **A1" in dash.sidebar.pitch_info.object                                      # the tiny model's body rings at 55 Hz
     wav = dash.player.wav
-    dash.fx_sliders["drive_db"].value = 24.0                                           # a control moves: the chain goes on
-    assert dash.fx_switch.value and dash.fx_preset.value == "custom"
+    dash.fx.fx_sliders["drive_db"].value = 24.0                                           # a control moves: the chain goes on
+    assert dash.fx.fx_switch.value and dash.fx.fx_preset.value == "custom"
     driven = apply_fx(kick.audio, FxSettings(drive_db=24.0))
-    np.testing.assert_array_equal(dash.wave_source.data["a"], driven)
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], driven)
     np.testing.assert_allclose(decode_b64_wav(dash.player.wav)[0], driven, atol=2 / 2**15)
     assert dash.player.wav != wav
-    np.testing.assert_array_equal(dash.spec_source.data["image"][0], log_spectrogram(driven, floor_db=-90)[0])
-    dash.fx_tune.value = "F1"
-    dash.fx_preset.value = "punchy"                                                    # a preset keeps the tuning
-    assert dash.fx_settings() == FxSettings(**{**fx_recall(FX_PRESETS["punchy"]), "tune_note": "F1"})
-    assert dash.fx_sliders["comp_ratio"].value == 4.0 and not dash.fx_enabled["decay_ms"].value
-    note, cents = hz_to_note(ringing_pitch_hz(dash.wave_source.data["a"]))
-    assert note == "F1" and abs(cents) < 10 and "Pitch **F1" in dash.pitch_info.object
-    dash.fx_enabled["decay_ms"].value = True                                           # an optional setting switched on
-    assert dash.fx_settings().decay_ms == 400.0 and dash.fx_preset.value == "custom"
-    dash.fx_sliders["attack_db"].value, dash.fx_sliders["sustain_db"].value = -18.0, 18.0  # the sustain 36 dB over the attack
-    assert "sustain_db - attack_db must be at most 18" in dash.last_error
-    dash.fx_sliders["sustain_db"].value = 0.0
-    shaped = dash.wave_source.data["a"]
-    dash.fx_switch.value = False                                                       # bypass: the dry kick again
-    np.testing.assert_array_equal(dash.wave_source.data["a"], kick.audio)
-    dash.fx_switch.value = True
-    np.testing.assert_array_equal(dash.wave_source.data["a"], shaped)                  # the same settings: from the cache
-    assert decodes == [] and dash.kick is kick and dash.history == history             # nothing decoded, nothing added
-    dash.variations_button.param.trigger("clicks")                                     # new kicks are heard through the chain
-    strip = dash.variation_strips.patches.data["ys"][0]
-    assert np.abs(strip).max() == pytest.approx(np.abs(dash.heard(dash.variation_kicks[0])).max(), abs=1e-6)
-    sidecar = json.loads(dash._download("json").read())                                # downloads carry the chain
-    assert sidecar["fx"] == fx_recall(dash.fx_settings()) and sidecar["fx"]["tune_note"] == "F1"
-    wav_bytes = dash._download("wav").read()
-    assert read_recall(wav_bytes)["fx"] == sidecar["fx"] and sidecar["file"] == dash.wav_download.filename
-    np.testing.assert_allclose(sf.read(io.BytesIO(wav_bytes), dtype="float32")[0], dash.heard(kick), atol=1e-3)
+    np.testing.assert_array_equal(dash.view.spec_source.data["image"][0], log_spectrogram(driven, floor_db=-90)[0])
+    dash.fx.fx_tune.value = "F1"
+    dash.fx.fx_preset.value = "punchy"                                                    # a preset keeps the tuning
+    assert dash.fx.fx_settings() == FxSettings(**{**fx_recall(FX_PRESETS["punchy"]), "tune_note": "F1"})
+    assert dash.fx.fx_sliders["comp_ratio"].value == 4.0 and not dash.fx.fx_enabled["decay_ms"].value
+    note, cents = hz_to_note(ringing_pitch_hz(dash.view.wave_source.data["a"]))
+    assert note == "F1" and abs(cents) < 10 and "Pitch **F1" in dash.sidebar.pitch_info.object
+    dash.fx.fx_enabled["decay_ms"].value = True                                           # an optional setting switched on
+    assert dash.fx.fx_settings().decay_ms == 400.0 and dash.fx.fx_preset.value == "custom"
+    dash.fx.fx_sliders["attack_db"].value, dash.fx.fx_sliders["sustain_db"].value = -18.0, 18.0  # the sustain 36 dB over the attack
+    assert "sustain_db - attack_db must be at most 18" in dash.state.last_error
+    dash.fx.fx_sliders["sustain_db"].value = 0.0
+    shaped = dash.view.wave_source.data["a"]
+    dash.fx.fx_switch.value = False                                                       # bypass: the dry kick again
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], kick.audio)
+    dash.fx.fx_switch.value = True
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], shaped)                  # the same settings: from the cache
+    assert decodes == [] and dash.state.kick is kick and dash.state.history == history             # nothing decoded, nothing added
+    dash.random.variations_button.param.trigger("clicks")                                     # new kicks are heard through the chain
+    strip = dash.random.variation_strips.patches.data["ys"][0]
+    assert np.abs(strip).max() == pytest.approx(np.abs(dash.state.heard(dash.random.variation_kicks[0])).max(), abs=1e-6)
+    sidecar = json.loads(dash.sidebar._download("json").read())                                # downloads carry the chain
+    assert sidecar["fx"] == fx_recall(dash.fx.fx_settings()) and sidecar["fx"]["tune_note"] == "F1"
+    wav_bytes = dash.sidebar._download("wav").read()
+    assert read_recall(wav_bytes)["fx"] == sidecar["fx"] and sidecar["file"] == dash.sidebar.wav_download.filename
+    np.testing.assert_allclose(sf.read(io.BytesIO(wav_bytes), dtype="float32")[0], dash.state.heard(kick), atol=1e-3)
 
 
 def test_fx_that_cannot_apply_leaves_the_kick_dry(dash):
-    kick = dash.kick
-    dash.fx_tune.value = "B3"                                                          # 26 semitones above this kick
-    assert "FX off for random · seed 7" in dash.last_error and "tune_note" in dash.last_error
-    np.testing.assert_array_equal(dash.wave_source.data["a"], kick.audio)
+    kick = dash.state.kick
+    dash.fx.fx_tune.value = "B3"                                                          # 26 semitones above this kick
+    assert "FX off for random · seed 7" in dash.state.last_error and "tune_note" in dash.state.last_error
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], kick.audio)
 
 
 def test_bokeh_document_and_mounting(dash, service):
@@ -299,155 +302,155 @@ def test_panel_serve_on_its_own(spawn_server, tiny_model_path, tmp_path):
 # The tiny model has no controls file: the module's service fits them on first use (seconds, once per process).
 
 def test_random_in_a_category_is_the_apis_kick(dash, service):
-    dash.category_choice.value = "808"
-    dash.random_kick(5)
+    dash.random.category_choice.value = "808"
+    dash.random.random_kick(5)
     api = service.random(5, category="808")                                  # what POST /api/random {seed: 5, category: 808} stores
-    np.testing.assert_array_equal(dash.kick.latent, np.float32(api.latent))
-    assert dash.kick.label == "random 808 · seed 5" and dash.seed_input.value == 5
-    assert dash._download("wav").read() == service.storage.get(api.name)     # the same recall data, so the same file
+    np.testing.assert_array_equal(dash.state.kick.latent, np.float32(api.latent))
+    assert dash.state.kick.label == "random 808 · seed 5" and dash.random.seed_input.value == 5
+    assert dash.sidebar._download("wav").read() == service.storage.get(api.name)     # the same recall data, so the same file
     dash.player._handle_msg({"action": "random"})                            # the R key keeps the category
-    assert dash.kick.label.startswith("random 808 · seed ")
-    np.testing.assert_array_equal(dash.kick.latent, service.controls.categories.sample(1, "808", dash.kick.seed)[0][0])
-    assert read_recall(dash._download("wav").read())["category"] == {"808": 1.0}
+    assert dash.state.kick.label.startswith("random 808 · seed ")
+    np.testing.assert_array_equal(dash.state.kick.latent, service.controls.categories.sample(1, "808", dash.state.kick.seed)[0][0])
+    assert read_recall(dash.sidebar._download("wav").read())["category"] == {"808": 1.0}
 
 
 def test_blend_label_and_validation(dash, service):
-    dash.category_choice.value = "blend"
-    assert dash.blend_row.visible and dash.category() == {"808": 0.7, "distorted": 0.3}  # the producers' example to start from
-    dash.random_kick(9)
-    assert dash.kick.label == "random 70 % 808 + 30 % distorted · seed 9"
-    np.testing.assert_array_equal(dash.kick.latent, np.float32(service.random(9, category={"808": 7, "distorted": 3}).latent))
-    dash.blend_sliders["acoustic"].value = 100
-    dash.random_kick(9)
-    assert dash.kick.label == "random 50 % acoustic + 35 % 808 + 15 % distorted · seed 9"
-    for s in dash.blend_sliders.values(): s.value = 0
-    kick = dash.kick
-    dash.random_button.param.trigger("clicks")
-    assert "at least one category above 0 %" in dash.last_error and dash.kick is kick
+    dash.random.category_choice.value = "blend"
+    assert dash.random.blend_row.visible and dash.random.category() == {"808": 0.7, "distorted": 0.3}  # the producers' example to start from
+    dash.random.random_kick(9)
+    assert dash.state.kick.label == "random 70 % 808 + 30 % distorted · seed 9"
+    np.testing.assert_array_equal(dash.state.kick.latent, np.float32(service.random(9, category={"808": 7, "distorted": 3}).latent))
+    dash.random.blend_sliders["acoustic"].value = 100
+    dash.random.random_kick(9)
+    assert dash.state.kick.label == "random 50 % acoustic + 35 % 808 + 15 % distorted · seed 9"
+    for s in dash.random.blend_sliders.values(): s.value = 0
+    kick = dash.state.kick
+    dash.random.random_button.param.trigger("clicks")
+    assert "at least one category above 0 %" in dash.state.last_error and dash.state.kick is kick
 
 
 def test_variations_lean_towards_the_category(dash, service, monkeypatch):
-    anchor = dash.kick
-    dash.category_choice.value = "acoustic"
-    dash.intensity.value = 0.5
-    monkeypatch.setattr(dashboard, "new_seed", lambda: 1)                    # the seed the row draws its targets with
-    dash.variations_button.param.trigger("clicks")
+    anchor = dash.state.kick
+    dash.random.category_choice.value = "acoustic"
+    dash.random.intensity.value = 0.5
+    monkeypatch.setattr(random_mode, "new_seed", lambda: 1)                    # the seed the row draws its targets with
+    dash.random.variations_button.param.trigger("clicks")
     api = service.variations(anchor.latent, 6, 0.5, seed=1, category="acoustic")
-    np.testing.assert_allclose(np.stack([k.latent for k in dash.variation_kicks]), np.float32([k.latent for k in api.kicks]), atol=1e-6)
-    assert dash.variation_kicks[0].label == "random · seed 7 ~ var 1 @0.50 → acoustic"
+    np.testing.assert_allclose(np.stack([k.latent for k in dash.random.variation_kicks]), np.float32([k.latent for k in api.kicks]), atol=1e-6)
+    assert dash.random.variation_kicks[0].label == "random · seed 7 ~ var 1 @0.50 → acoustic"
 
 
 def test_shape_sliders_move_the_latent_as_the_controls_say(dash, service):
-    base, shape = dash.kick, service.controls.shape
-    assert set(dash.shape_sliders) == {"pitch", "decay", "punch", "brightness", "sub"}
-    assert dash.shape_sliders["pitch"].start == -3.0 and dash.shape_sliders["pitch"].step == 0.1
-    assert "semitones" in dash.shape_tips["pitch"] and "dB" in dash.shape_tips["punch"]
-    dash.shape_sliders["pitch"].value = 1.0
-    dash.shape_sliders["sub"].value = -0.5
+    base, shape = dash.state.kick, service.controls.shape
+    assert set(dash.shape.shape_sliders) == {"pitch", "decay", "punch", "brightness", "sub"}
+    assert dash.shape.shape_sliders["pitch"].start == -3.0 and dash.shape.shape_sliders["pitch"].step == 0.1
+    assert "semitones" in dash.shape.shape_tips["pitch"] and "dB" in dash.shape.shape_tips["punch"]
+    dash.shape.shape_sliders["pitch"].value = 1.0
+    dash.shape.shape_sliders["sub"].value = -0.5
     expected = shape.apply(base.latent, {"pitch": 1.0, "sub": -0.5})
-    np.testing.assert_array_equal(dash.kick.latent, expected)
-    np.testing.assert_allclose(dash.slider_latent(), expected, atol=1e-6)    # the raw sliders follow
-    assert dash.kick.label == "random · seed 7 · shape pitch +1.0, sub -0.5" and len(dash.history) == 1
-    np.testing.assert_array_equal(dash.wave_source.data["a"], dash.kick.audio)
-    measured = shape_descriptors(dash.kick.audio)
-    assert pitch_text(measured["pitch_hz"][0]) in dash.shape_info.object and "since the start" in dash.shape_info.object
-    dash.shape_sliders["sub"].param.trigger("value_throttled")               # release: into the history
-    assert dash.history[-1] is dash.kick
+    np.testing.assert_array_equal(dash.state.kick.latent, expected)
+    np.testing.assert_allclose(dash.control.slider_latent(), expected, atol=1e-6)    # the raw sliders follow
+    assert dash.state.kick.label == "random · seed 7 · shape pitch +1.0, sub -0.5" and len(dash.state.history) == 1
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], dash.state.kick.audio)
+    measured = shape_descriptors(dash.state.kick.audio)
+    assert pitch_text(measured["pitch_hz"][0]) in dash.shape.shape_info.object and "since the start" in dash.shape.shape_info.object
+    dash.shape.shape_sliders["sub"].param.trigger("value_throttled")               # release: into the history
+    assert dash.state.history[-1] is dash.state.kick
     api = service.random(7, attributes={"pitch": 1.0, "sub": -0.5})          # /api/random {seed, attributes}: the same file
-    assert dash._download("wav").read() == service.storage.get(api.name)
-    dash.shape_reset_button.param.trigger("clicks")                          # back to the start
-    assert dash.kick is base and all(s.value == 0 for s in dash.shape_sliders.values())
-    dash.shape_sliders["decay"].value = 2.0
-    dash.shape_keep_button.param.trigger("clicks")                           # start again from here
-    kept = dash.kick
-    dash.shape_sliders["decay"].value = 1.0
-    np.testing.assert_array_equal(dash.kick.latent, shape.apply(kept.latent, {"decay": 1.0}))
-    assert dash.kick.label == "random · seed 7 · shape decay +2.0 · shape decay +1.0" and dash.kick.seed is None
-    edited = dash.slider_latent()
-    edited[0] = (dash.sliders[0].start + dash.sliders[0].end) / 2
-    dash.sliders[0].value = float(edited[0])                                 # a raw slider makes a new kick: Shape starts again
-    assert all(s.value == 0 for s in dash.shape_sliders.values())
-    dash.shape_sliders["punch"].value = 0.5
-    np.testing.assert_allclose(dash.kick.latent, shape.apply(edited, {"punch": 0.5}), atol=1e-6)
+    assert dash.sidebar._download("wav").read() == service.storage.get(api.name)
+    dash.shape.shape_reset_button.param.trigger("clicks")                          # back to the start
+    assert dash.state.kick is base and all(s.value == 0 for s in dash.shape.shape_sliders.values())
+    dash.shape.shape_sliders["decay"].value = 2.0
+    dash.shape.shape_keep_button.param.trigger("clicks")                           # start again from here
+    kept = dash.state.kick
+    dash.shape.shape_sliders["decay"].value = 1.0
+    np.testing.assert_array_equal(dash.state.kick.latent, shape.apply(kept.latent, {"decay": 1.0}))
+    assert dash.state.kick.label == "random · seed 7 · shape decay +2.0 · shape decay +1.0" and dash.state.kick.seed is None
+    edited = dash.control.slider_latent()
+    edited[0] = (dash.control.sliders[0].start + dash.control.sliders[0].end) / 2
+    dash.control.sliders[0].value = float(edited[0])                                 # a raw slider makes a new kick: Shape starts again
+    assert all(s.value == 0 for s in dash.shape.shape_sliders.values())
+    dash.shape.shape_sliders["punch"].value = 0.5
+    np.testing.assert_allclose(dash.state.kick.latent, shape.apply(edited, {"punch": 0.5}), atol=1e-6)
 
 
 def test_style_transfer_between_a_and_b(dash, service):
-    dash.random_kick(11)
-    a, b = dash.history
-    dash.a_select.value, dash.b_select.value = "history:0", "current"
-    dash.style_strength.value = 0.8
-    dash.style_ab_button.param.trigger("clicks")
+    dash.random.random_kick(11)
+    a, b = dash.state.history
+    dash.morph.a_select.value, dash.morph.b_select.value = "history:0", "current"
+    dash.morph.style_strength.value = 0.8
+    dash.morph.style_ab_button.param.trigger("clicks")
     expected = style_transfer(service.model, service.controls.shape, a.latent, b.latent, 0.8).latent
-    np.testing.assert_array_equal(dash.kick.latent, expected)
-    assert dash.kick.label == "A body + B character · strength 0.80" and dash.history[-1] is dash.kick
+    np.testing.assert_array_equal(dash.state.kick.latent, expected)
+    assert dash.state.kick.label == "A body + B character · strength 0.80" and dash.state.history[-1] is dash.state.kick
     stored = service.style_transfer(a.latent, b.latent, 0.8)
-    assert dash._download("wav").read() == service.storage.get(stored.name)  # the file the service stored for it
-    dash.b_select.value = "history:1"                                         # (the current kick is now the result)
-    dash.style_ba_button.param.trigger("clicks")
-    np.testing.assert_array_equal(dash.kick.latent, style_transfer(service.model, service.controls.shape, b.latent, a.latent, 0.8).latent)
-    assert dash.kick.label == "B body + A character · strength 0.80"
-    kick = dash.kick
-    dash.transfer_style("A", strength=1.5)
-    assert "style transfer: strength must be within [0, 1]" in dash.last_error and dash.kick is kick
+    assert dash.sidebar._download("wav").read() == service.storage.get(stored.name)  # the file the service stored for it
+    dash.morph.b_select.value = "history:1"                                         # (the current kick is now the result)
+    dash.morph.style_ba_button.param.trigger("clicks")
+    np.testing.assert_array_equal(dash.state.kick.latent, style_transfer(service.model, service.controls.shape, b.latent, a.latent, 0.8).latent)
+    assert dash.state.kick.label == "B body + A character · strength 0.80"
+    kick = dash.state.kick
+    dash.morph.transfer_style("A", strength=1.5)
+    assert "style transfer: strength must be within [0, 1]" in dash.state.last_error and dash.state.kick is kick
 
 
 def test_pack_is_the_services_built_in_a_thread_with_progress_and_a_zip(dash, service):
-    dash.category_choice.value = "blend"
-    dash.pack_size.value = 8
+    dash.random.category_choice.value = "blend"
+    dash.pack.pack_size.value = 8
     seen = []
-    dash.pack_progress.param.watch(lambda e: seen.append(e.new), "value")
-    dash.start_pack(seed=3)
-    dash._pack_thread.join(timeout=60)
-    assert seen[-8:] == [12, 25, 37, 50, 62, 75, 87, 100] and dash.pack_progress.value == 100
-    assert dash.pack_download.visible and dash.pack_download.filename == "kick_pack_3.zip"
-    data = dash.pack_download.callback().read()
+    dash.pack.pack_progress.param.watch(lambda e: seen.append(e.new), "value")
+    dash.pack.start_pack(seed=3)
+    dash.pack._thread.join(timeout=60)
+    assert seen[-8:] == [12, 25, 37, 50, 62, 75, 87, 100] and dash.pack.pack_progress.value == 100
+    assert dash.pack.pack_download.visible and dash.pack.pack_download.filename == "kick_pack_3.zip"
+    data = dash.pack.pack_download.callback().read()
     assert data == service.pack(8, 3, {"808": 0.7, "distorted": 0.3}).to_zip()  # POST /api/pack's zip, byte for byte
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         assert sum(n.endswith("_808-distorted.wav") for n in names) == 8        # a blend's kicks: its two main categories
         assert {"kick_pack_3/manifest.csv", "kick_pack_3/manifest.json"} <= set(names)
-    assert "**8 kicks** (70 % 808 + 30 % distorted), notes " in dash.pack_summary.object and not dash.pack_button.disabled
+    assert "**8 kicks** (70 % 808 + 30 % distorted), notes " in dash.pack.pack_summary.object and not dash.pack.pack_button.disabled
 
 
 def test_pack_fx_and_key_follow_the_card_and_the_fx_tab(dash, service):
-    assert dash.pack_settings() == dict(fx=None, key=None)
-    dash.pack_fx.value, dash.pack_key.value = "punchy", "F"
-    assert dash.pack_settings() == dict(fx="punchy", key="F")
-    dash.fx_tune.value = "G1"
-    dash.fx_sliders["drive_db"].value = 6.0
-    dash.pack_fx.value = "current FX settings"                               # the card's key wins over the FX tab's tuning
-    assert dash.pack_settings() == dict(fx=replace(dash.fx_settings(), tune_note=None), key="F")
-    dash.pack_key.value = "off"                                              # none on the card: the FX tab's tuning is the key
-    assert dash.pack_settings() == dict(fx=dash.fx_settings(), key=None)
-    dash.pack_size.value = 8
-    dash.start_pack(seed=4)
-    dash._pack_thread.join(timeout=60)
-    assert dash.pack.info["key"] == "G1" and dash.pack_download.filename == "kick_pack_4_G1.zip"
-    assert {k["note"] for k in dash.pack.kicks} == {"G1"} and ", tuned to G1, custom FX" in dash.pack_summary.object
-    assert dash.pack_download.callback().read() == service.pack(8, 4, fx=dash.fx_settings()).to_zip()
+    assert dash.pack.pack_settings() == dict(fx=None, key=None)
+    dash.pack.pack_fx.value, dash.pack.pack_key.value = "punchy", "F"
+    assert dash.pack.pack_settings() == dict(fx="punchy", key="F")
+    dash.fx.fx_tune.value = "G1"
+    dash.fx.fx_sliders["drive_db"].value = 6.0
+    dash.pack.pack_fx.value = "current FX settings"                               # the card's key wins over the FX tab's tuning
+    assert dash.pack.pack_settings() == dict(fx=replace(dash.fx.fx_settings(), tune_note=None), key="F")
+    dash.pack.pack_key.value = "off"                                              # none on the card: the FX tab's tuning is the key
+    assert dash.pack.pack_settings() == dict(fx=dash.fx.fx_settings(), key=None)
+    dash.pack.pack_size.value = 8
+    dash.pack.start_pack(seed=4)
+    dash.pack._thread.join(timeout=60)
+    assert dash.pack.made.info["key"] == "G1" and dash.pack.pack_download.filename == "kick_pack_4_G1.zip"
+    assert {k["note"] for k in dash.pack.made.kicks} == {"G1"} and ", tuned to G1, custom FX" in dash.pack.pack_summary.object
+    assert dash.pack.pack_download.callback().read() == service.pack(8, 4, fx=dash.fx.fx_settings()).to_zip()
 
 
 def test_a_new_action_stops_the_sequence(dash, monkeypatch):
     sent = []
     monkeypatch.setattr(dash.player, "_send_msg", sent.append)               # what goes to the browser's player
-    dash.walk_steps.value = 6
-    dash.walk_button.param.trigger("clicks")
+    dash.explore.walk_steps.value = 6
+    dash.explore.walk_button.param.trigger("clicks")
     dash.player.step = 2                                                     # the walk plays, the page follows it
-    assert dash.kick is dash.walk_kicks[2] and sent == []
-    dash.random_button.param.trigger("clicks")                               # the producer takes over mid-walk
-    chosen = dash.kick
+    assert dash.state.kick is dash.explore.walk_kicks[2] and sent == []
+    dash.random.random_button.param.trigger("clicks")                               # the producer takes over mid-walk
+    chosen = dash.state.kick
     assert chosen.label.startswith("random · seed ") and sent == [{"action": "stop_sequence"}]
     dash.player.step = 3                                                     # a step the browser sent before the stop reached it
-    assert dash.kick is chosen and dash.history[-1] is chosen
-    dash.random_button.param.trigger("clicks")                               # nothing plays any more: nothing to stop
+    assert dash.state.kick is chosen and dash.state.history[-1] is chosen
+    dash.random.random_button.param.trigger("clicks")                               # nothing plays any more: nothing to stop
     assert len(sent) == 1
-    dash.variations_button.param.trigger("clicks")                           # variations in time, then a slider moves
-    dash.play_variations_button.param.trigger("clicks")
+    dash.random.variations_button.param.trigger("clicks")                           # variations in time, then a slider moves
+    dash.random.play_variations_button.param.trigger("clicks")
     dash.player.step = 1
-    assert dash.variation_strips.boxes.data["fill"][1] == dashboard.ACCENT
-    s = dash.sliders[0]
+    assert dash.random.variation_strips.boxes.data["fill"][1] == ACCENT
+    s = dash.control.sliders[0]
     s.value = s.end if s.value != s.end else s.start
-    assert len(sent) == 2 and dashboard.ACCENT not in dash.variation_strips.boxes.data["fill"]  # no step lit any more
+    assert len(sent) == 2 and ACCENT not in dash.random.variation_strips.boxes.data["fill"]  # no step lit any more
     dash.player.step = 2
-    assert dashboard.ACCENT not in dash.variation_strips.boxes.data["fill"]
-    assert dash.kick.label.endswith("edited dim 0")
+    assert ACCENT not in dash.random.variation_strips.boxes.data["fill"]
+    assert dash.state.kick.label.endswith("edited dim 0")
