@@ -133,6 +133,16 @@ class KickService:
         if fx is not None: recall["fx"] = fx  # no key at all when off: names from before FX stay valid
         return dict(recall, **(made or {}))
 
+    def recall_of(self, latent,          # (D,) latent (checked here)
+                  seed:int|None=None,    # the prior seed that draws it, if any
+                  fmt:str="wav", bit_depth:int=16,
+                  fx:FxSettings|None=None, # the FX chain; None = off
+                  made:dict|None=None    # category, attributes, style transfer, as `render` records them
+                 )->tuple:               # (content key: 32 hex, the recall data `render` would record)
+        "What `render` would record for one kick, and the key its files are named by, without decoding anything."
+        recall = self._recall(check_latent(latent, self.model.latent_dim), seed, fmt, bit_depth, fx_recall(fx), made)
+        return hashlib.sha256(json.dumps(recall, sort_keys=True).encode()).hexdigest()[:32], recall
+
     def _stored_download_name(self, audio_name, meta_name, recall, key)->str|None:
         "The readable name of a stored kick (from its sidecar); None when the audio is not stored."
         if not self.storage.exists(audio_name): return None
@@ -162,8 +172,7 @@ class KickService:
         if not 1 <= len(latents) <= MAX_BATCH: raise ValueError(f"between 1 and {MAX_BATCH} latents per call, got {len(latents)}")
         seeds = [None] * len(latents) if seeds is None else list(seeds)
         mades = list(made) if isinstance(made, list) else [made] * len(latents)
-        recalls = [self._recall(z, s, fmt, bit_depth, fx_settings, m) for z, s, m in zip(latents, seeds, mades)]
-        keys = [hashlib.sha256(json.dumps(r, sort_keys=True).encode()).hexdigest()[:32] for r in recalls]
+        keys, recalls = zip(*[self.recall_of(z, s, fmt, bit_depth, fx, m) for z, s, m in zip(latents, seeds, mades)])
         names = [(f"kick_{k}.{fmt}", f"kick_{k}.json") for k in keys]
         claimed, waiting = {}, {}  # names this call renders (-> first index) / names another call is rendering
         downloads = {}             # storage name -> readable name, as each is found or rendered
