@@ -18,7 +18,7 @@ ASSET_PREFIX = "/kick-assets"
 ASSET_NAME = re.compile(r"[a-z][a-z0-9_]*\.(js|css)")
 ASSET_TYPES = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}
 IMMUTABLE = "public, max-age=31536000, immutable"   # a versioned URL never changes content
-STATIC_UNVERSIONED = "public, max-age=86400"         # Panel's fonts and CSS without a version: a day
+STATIC_UNVERSIONED = "public, max-age=86400"         # Panel's fonts and CSS, the API docs' assets: a day
 UNUSED_BUNDLES = ("bokeh-mathjax",)                  # script bundles the page never needs (no LaTeX anywhere)
 COMPRESS_MIN_BYTES = 1024                            # smaller responses go out as they are
 GZIP_LEVEL = 6                                       # ~5 % larger than level 9 at a third of the CPU
@@ -44,7 +44,7 @@ class CacheHeaders:
     "ASGI middleware: a Cache-Control header on static files that have none (versioned ones cached for good)."
     def __init__(self, app): self.app = app
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith(("/static/", ASSET_PREFIX + "/")):
+        if scope["type"] != "http" or not scope["path"].startswith(("/static/", "/docs-static/", ASSET_PREFIX + "/")):
             return await self.app(scope, receive, send)
         versioned = scope["path"].startswith(ASSET_PREFIX + "/") or b"v=" in scope.get("query_string", b"")
         async def send_with_cache(message):
@@ -63,7 +63,7 @@ class DropUnusedBundles:
         self.pattern = re.compile(rb'<script[^>]*src="[^"]*(' + b"|".join(re.escape(b.encode()) for b in bundles)
                                   + rb')[^"]*"[^>]*>\s*</script>\s*')
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(("/api/", "/static/")):
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(("/api/", "/static/", "/docs-static/")):
             return await self.app(scope, receive, send)
         start, body = None, []
         async def rewrite(message):

@@ -1,6 +1,4 @@
 "Serving the page lightly (kick_app/web.py): compression, cache headers, the unused maths bundle left out, the page's modules."
-import gzip
-
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response

@@ -5,16 +5,21 @@ from contextlib import asynccontextmanager
 
 import torch
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from kick_nbdev import __version__
 from kick_nbdev.service import MAX_UPLOAD_BYTES, KickService
+from kick_nbdev.deliver import MAX_FAVOURITES
 from kick_app.api.middleware import MAX_JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, BodySizeLimit, add_error_handlers
-from kick_app.api.routers import files, info, kicks, pack
+from kick_app.api.routers import deliver, files, info, kicks, pack
+from kick_app.web import serve_lightly
 from kick_app.api.settings import Settings
 
 log = logging.getLogger("kick_nbdev.api")
+
+MAX_FAVOURITES_BODY_BYTES = MAX_FAVOURITES * 4096   # a favourite sends its name and recall data (< 1 kB with every FX setting)
 
 @asynccontextmanager
 async def lifespan(app:FastAPI):
@@ -35,7 +40,10 @@ def create_app(service:KickService|None=None, # a ready service; None = build on
                settings:Settings|None=None    # None = `Settings.from_env()`, read now
               )->FastAPI:
     "The kick_nbdev FastAPI application (the model is loaded once, by the lifespan)."
-    app = FastAPI(title="kick_nbdev API", version=__version__, lifespan=lifespan,
+    # FastAPIOffline: /docs (Swagger UI) and /redoc with their scripts and styles served from the fastapi-offline
+    # package, not a CDN: the docs work in an offline studio and the page makes no third-party requests
+    # (no /redoc: ReDoc's bundle still fetches its logo from a CDN; Swagger UI has everything it needs)
+    app = FastAPIOffline(title="kick_nbdev API", version=__version__, lifespan=lifespan, static_url="/docs-static", redoc_url=None,
                   description="Generate, morph, walk, vary and encode kick drums in a learned timbre space. "
                               "Every kick comes back as an absolute URL of a stored WAV/FLAC file plus the exact latent used.")
     app.state.settings, app.state.service = settings or Settings.from_env(), service
@@ -43,11 +51,13 @@ def create_app(service:KickService|None=None, # a ready service; None = build on
         app.add_middleware(CORSMiddleware, allow_origins=list(app.state.settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["*"])
     app.add_middleware(BodySizeLimit, default_bytes=MAX_JSON_BODY_BYTES,
-                       per_path={"/api/encode": MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES})
+                       per_path={"/api/encode": MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES,
+                                 "/api/favourites": MAX_FAVOURITES_BODY_BYTES})
     add_error_handlers(app)
-    for router in (kicks.router, pack.router, files.router, info.router): app.include_router(router)
+    for router in (kicks.router, pack.router, files.router, deliver.router, info.router): app.include_router(router)
     from kick_app.dashboard.app import mount_dashboard  # panel + bokeh-fastapi: imported only when an app is built
     mount_dashboard(app)
+    serve_lightly(app)   # compression, cache headers, the page's modules; outermost, so it sees every response
     return app
 
 def main(argv=None):
