@@ -110,3 +110,6 @@ export class Gestures {
                            target.removeEventListener("keydown", this._next, true); };
   }
 }
+
+// The page's one store: every component of a page shares it (a second instance would not see the first's changes).
+export function sharedStore() { return globalThis.kickStore || (globalThis.kickStore = new KickStore()); }

@@ -113,3 +113,14 @@ export class KickLibrary {
 
   dispose() { this.unsubscribe(); this.el.replaceChildren(); }
 }
+
+// POST the favourites' recall data; the server makes the kicks and answers with the zip, which the browser saves.
+export async function exportFavourites(favourites, origin = globalThis.location.origin) {
+  const body = {kicks: favourites.map(f => ({name: f.name, recall: f.recall}))};
+  const r = await fetch(`${origin}/api/favourites`, {method: "POST", headers: {"content-type": "application/json"},
+                                                     body: JSON.stringify(body)});
+  if (!r.ok) throw new Error(`export failed: ${(await r.json()).detail}`);
+  const url = URL.createObjectURL(await r.blob());
+  const a = h("a", {href: url, download: "kick_favourites.zip"}); document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
