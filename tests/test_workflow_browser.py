@@ -159,34 +159,6 @@ def test_favourites_survive_a_reload_rename_and_export_as_a_pack_zip(context, se
     assert page.errors == []
 
 
-def test_history_one_entry_per_gesture_with_tags(context, server):
-    page = open_page(context, server[0])
-    page.evaluate("localStorage.clear()")
-    page.reload(); page.wait_for_function(FIRST_KICK, timeout=60_000)
-    history = lambda: page.evaluate("JSON.parse(localStorage.getItem('kick_nbdev.library')).history")
-    assert len(history()) == 1
-    open_tab(page, "Control Panel")
-    handle = page.locator(".noUi-handle").filter(visible=True).first
-    handle.wait_for(timeout=10_000)
-    page.wait_for_timeout(1000)                                            # the tab's layout settles
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    serial = page.evaluate("window.kickPlayer.serial")
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    for i in range(1, 13):                                                 # one slider drag, many kicks heard
-        page.mouse.move(box["x"] + box["width"] / 2 + 8 * i, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(60)
-    page.mouse.up()
-    page.wait_for_timeout(1500)
-    heard = page.evaluate("window.kickPlayer.serial") - serial
-    entries = history()
-    assert heard >= 3 and len(entries) == 2, (heard, len(entries))         # many kicks, one entry
-    assert entries[-1]["tags"] and re.fullmatch(r"[A-G]#?\d", entries[-1]["tags"][0])   # the note as a tag
-    page.reload(); page.wait_for_function(FIRST_KICK, timeout=60_000)
-    assert len(history()) >= 2 and page.get_by_role("heading", name=re.compile(r"History \(\d+\)")).is_visible()
-
-
 def test_r_works_whatever_has_focus_except_text_fields(context, server):
     page = open_page(context, server[0])
     serial = lambda: page.evaluate("window.kickPlayer.serial")
