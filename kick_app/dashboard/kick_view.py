@@ -70,8 +70,11 @@ class KickView(pn.viewable.Viewer):
         self.spec_fig.title.text = f"Spectrogram of {'B' if show_b else 'A'} (log frequency)"
 
     def __panel__(self):
+        # side by side on a desktop; on a phone (< 768 px) the switch goes under the player and the plots stack
+        stack_on_phone = ["@media (max-width: 767.98px) { :host { flex-direction: column !important; } }"]
         return pn.Column(
-            pn.Row(self.player, self.spec_choice, sizing_mode="stretch_width", height=50),
+            pn.Row(self.player, self.spec_choice, sizing_mode="stretch_width", stylesheets=stack_on_phone),
             pn.Row(pn.pane.Bokeh(self.wave_fig, sizing_mode="stretch_width"),
-                   pn.pane.Bokeh(self.spec_fig, sizing_mode="stretch_width"), sizing_mode="stretch_width"),
+                   pn.pane.Bokeh(self.spec_fig, sizing_mode="stretch_width"), sizing_mode="stretch_width",
+                   stylesheets=stack_on_phone),
             sizing_mode="stretch_width")
