@@ -2,6 +2,8 @@
 click -> sound. A fresh browser context each run (empty cache); numbers from the DevTools protocol's network events.
 
     python benchmarks/page_load.py http://127.0.0.1:8000/ [--runs 3] [--json out.json]
+    python benchmarks/page_load.py --server-cost [--runs 5]     # CPU and memory of one `GET /` in this process
+
 
 Transferred bytes are what crossed the network (headers + bodies as sent, compressed when the server compressed);
 decoded bytes are the bodies after decompression; websocket bytes are the payloads the page's live session received
@@ -56,13 +58,36 @@ def cold_load(browser, url:str, first_kick_js:str=FIRST_KICK_JS, random_button:s
     return result
 
 
+def server_cost(n:int=5)->dict:
+    """CPU time, wall time and resident memory that one `GET /` costs the server: the app of `make serve` in this
+    process (the shipped model, local storage in a temporary folder), measured over `n` requests after a warm one."""
+    import gc, os, tempfile
+    os.environ.setdefault("KICK_ALLOWED_HOSTS", "testserver")
+    os.environ.update(KICK_STORAGE="local", KICK_STORAGE_DIR=tempfile.mkdtemp(prefix="page_cost_"))
+    import torch
+    torch.set_num_threads(1)
+    from fastapi.testclient import TestClient
+    from kick_app.api.app import create_app
+    rss_mb = lambda: int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    app = create_app()
+    with TestClient(app) as client:
+        client.get("/")
+        gc.collect(); mem, cpu, wall = rss_mb(), time.process_time(), time.perf_counter()
+        for _ in range(n): assert client.get("/").status_code == 200
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        gc.collect()
+        return dict(requests=n, cpu_ms=round(1000 * cpu / n), wall_ms=round(1000 * wall / n), rss_mb=round((rss_mb() - mem) / n, 1))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("url")
+    parser.add_argument("url", nargs="?", default="http://127.0.0.1:8000/")
+    parser.add_argument("--server-cost", action="store_true", help="measure one GET / in this process instead")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--json", help="write the runs here")
     args = parser.parse_args()
+    if args.server_cost: return print(json.dumps(server_cost(args.runs)))
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

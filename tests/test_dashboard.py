@@ -469,6 +469,22 @@ def test_live_sessions_are_bounded_and_idle_ones_close(service):
     assert live == {}                                                # a minute without a producer's action: closed
 
 
+def test_the_first_request_makes_only_the_player_and_its_kick(service):
+    "GET / builds the page's shell (the player with the first kick); the views and modes wait until the page connects."
+    app = FastAPI()
+    app.state.service = service
+    dashboard.mount_dashboard(app)
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200   # CPU per request, shipped model: 1.35 s -> 0.26 s (benchmarks/page_load.py --server-cost)
+        (dash,) = app.state.dashboards.values()
+    assert dash.state.kick is not None and dash.player.wav and dash.player.kick_info["name"].endswith(".wav")
+    assert not hasattr(dash, "view") and not hasattr(dash, "explore") and not hasattr(dash, "sidebar")
+    dash._fill_page()                                                # what the page's connection runs: the parts catch up
+    np.testing.assert_array_equal(dash.view.wave_source.data["a"], dash.state.kick.audio)
+    assert dash.state.kick.label in dash.sidebar.info.object and dash.sidebar.history_select.value == 0
+    assert dash.explore.current_source.data["x"][0] != 0.0 or dash.explore.current_source.data["y"][0] != 0.0
+
+
 def test_morph_slots_strip_keys_map_search_and_hover_audition(dash, service):
     from types import SimpleNamespace
     dash.random.random_kick(1); dash.random.random_kick(2)

@@ -45,11 +45,20 @@ def page(server, browser):
     pg.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and pg.errors.append(f"{r.failure}: {r.url}"))
     pg.goto(server[0] + "/")
     pg.wait_for_function("window.kickPlayer && window.kickPlayer.decodes >= 1", timeout=30_000)
+    wait_for_whole_page(pg)
     # when did the user act? (capture phase: before any handler of the page)
     pg.evaluate("""() => { for (const type of ["pointerdown", "keydown"])
                              document.addEventListener(type, () => { window.userActedAt = performance.now(); }, true); }""")
     yield pg
     context.close()
+
+
+def wait_for_whole_page(page):
+    """The page's parts after its first kick: the player comes first (playable at once), the plots, modes, sidebar and
+    library once the page has connected."""
+    page.locator(".kick-library h3").first.wait_for(state="attached", timeout=30_000)   # in the sidebar (a drawer on a phone)
+    page.locator(".bk-tab").first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_function("Bokeh.documents[0].is_idle", timeout=30_000)
 
 
 def decodes(page)->int:

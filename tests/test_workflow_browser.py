@@ -13,12 +13,13 @@ import soundfile as sf
 from conftest import REPO
 from kick_nbdev.deliver import read_recall_token
 from kick_nbdev.storage import encode_audio, read_recall
-from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, open_tab
+from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, open_tab, wait_for_whole_page
 
 pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).is_file(), reason=f"{CHROMIUM} is missing")
 FIRST_KICK = "window.kickPlayer && window.kickPlayer.decodes >= 1 && window.kickPlayer.deck && window.kickPlayer.kickName"
 NAME = r"kick_(?:[A-G]s?\d_)?(?:[a-z0-9-]+_)?s\d+\.wav"      # note (when it has one), category (if any), seed
 MAX_COLD_BYTES = 1_500_000      # the target for a cold load, bytes on the wire (HTTP)
+MAX_FIRST_KICK_MS = 2000        # the target: the first kick playable this soon after the page request, ms
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def open_page(context, base:str, init_script:str|None=None):
     if init_script: page.add_init_script(init_script)
     page.goto(base + "/")
     page.wait_for_function(FIRST_KICK, timeout=60_000)
+    wait_for_whole_page(page)
     return page
 
 
@@ -131,7 +133,7 @@ def test_favourites_survive_a_reload_rename_and_export_as_a_pack_zip(context, se
     base = server[0]
     page = open_page(context, base)
     page.evaluate("localStorage.clear()")
-    page.reload(); page.wait_for_function(FIRST_KICK, timeout=60_000)
+    page.reload(); page.wait_for_function(FIRST_KICK, timeout=60_000); wait_for_whole_page(page)
     first = page.evaluate("window.kickPlayer.kickName")
     deck(page, ".kick-star-current").click()                               # star the kick on screen
     assert deck(page, ".kick-star-current").get_attribute("aria-pressed") == "true"
@@ -141,7 +143,7 @@ def test_favourites_survive_a_reload_rename_and_export_as_a_pack_zip(context, se
     page.get_by_role("textbox", name=f"New name for {second}").fill("Big one")
     page.keyboard.press("Enter")
     page.reload()
-    page.wait_for_function(FIRST_KICK, timeout=60_000)
+    page.wait_for_function(FIRST_KICK, timeout=60_000); wait_for_whole_page(page)
     favourites = page.evaluate("JSON.parse(localStorage.getItem('kick_nbdev.library')).favourites")
     assert [f["name"] for f in favourites] == [first, "Big one.wav"]       # kept by the browser, renamed
     assert page.get_by_role("heading", name="Favourites (2)").is_visible()
@@ -203,11 +205,41 @@ def test_uploads_mp3_and_a_noise_burst_in_a_producers_words(context, server, tmp
     burst = tmp_path / "burst.wav"
     burst.write_bytes(encode_audio((np.random.default_rng(0).standard_normal(t.size) * np.exp(-t / 0.15) * 0.5).astype(np.float32), 44100))
     page.locator("input[type=file]").set_input_files(str(burst))
-    page.get_by_text("burst.wav does not sound like a kick").wait_for(timeout=30_000)   # flagged, not given a pitch
+    page.get_by_text("burst.wav does not sound like a kick").first.wait_for(timeout=30_000)   # flagged, not given a pitch
     notes = tmp_path / "notes.wav"
     notes.write_bytes(b"these are my notes, not audio" * 10)
     page.locator("input[type=file]").set_input_files(str(notes))
-    page.get_by_text("notes.wav: this is not a sound file the page can read").wait_for(timeout=30_000)
+    page.get_by_text("notes.wav: this is not a sound file the page can read").first.wait_for(timeout=30_000)
+
+
+def sequences(page)->int:
+    return page.evaluate("window.kickPlayer.sequences || 0")
+
+
+def test_morph_a_and_b_play_set_current_and_the_map_auditions_on_hover(context, server):
+    page = open_page(context, server[0])
+    open_tab(page, "Interpolate")
+    before = sequences(page)
+    page.get_by_role("button", name="Set current as A").click()                 # A is the kick on screen, by name
+    a_input = page.get_by_role("textbox", name=re.compile("^Kick A"))
+    page.wait_for_function("(el) => el.value !== ''", arg=a_input.element_handle(), timeout=10_000)
+    assert "history" in a_input.input_value()
+    page.get_by_role("button", name="▶ A").click()                              # heard without becoming current
+    page.wait_for_function(f"(window.kickPlayer.sequences || 0) > {before}", timeout=15_000)
+    b_input = page.get_by_role("textbox", name=re.compile("^Kick B"))
+    b_input.fill("corpus"); page.keyboard.press("ArrowDown"); page.keyboard.press("Enter")   # a searchable picker
+    page.wait_for_function("(el) => el.value.startsWith('corpus')", arg=b_input.element_handle(), timeout=10_000)
+    open_tab(page, "Explore")
+    canvas = page.locator(".bk-Canvas").filter(visible=True).last
+    canvas.scroll_into_view_if_needed()
+    box, before, kick = canvas.bounding_box(), sequences(page), page.evaluate("window.kickPlayer.kickName")
+    for i in range(12):                                                          # the pointer wanders over the map
+        page.mouse.move(box["x"] + box["width"] * (0.2 + 0.05 * i), box["y"] + box["height"] * 0.5)
+        page.wait_for_timeout(60)
+    page.wait_for_function(f"(window.kickPlayer.sequences || 0) > {before}", timeout=15_000)
+    assert sequences(page) - before <= 12                                        # throttled, not one per mouse event
+    assert page.evaluate("window.kickPlayer.kickName") == kick                   # auditions leave the current kick alone
+    assert page.errors == []
 
 
 def visible_overflow(page)->list:
@@ -224,12 +256,11 @@ def test_a_phone_sized_screen_every_mode_without_horizontal_overflow(browser, se
     page = open_page(ctx, server[0])
     assert page.evaluate("document.querySelector('meta[name=viewport]').content") == "width=device-width, initial-scale=1"
     assert page.evaluate("document.getElementById('sidebar').classList.contains('hidden')")   # the sidebar starts collapsed
-    for tab in ["Random", "Control Panel", "Explore", "FX", "Interpolate"]:   # Interpolate last: its width stays
+    for tab in ["Random", "Control Panel", "Explore", "FX", "Interpolate"]:
         open_tab(page, tab)
         page.wait_for_timeout(400)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, tab
-        if tab not in ("FX", "Interpolate"):   # known gap: these two still widen the tabs by ~40 px on a phone
-            assert visible_overflow(page) == [], tab
+        assert visible_overflow(page) == [], tab
     page.locator("#sidebar-button").click()                                # the menu opens the sidebar as a drawer
     assert not page.evaluate("document.getElementById('sidebar').classList.contains('hidden')")
     assert page.locator("#sidebar").bounding_box()["width"] <= 390
@@ -249,6 +280,7 @@ def test_cold_load_is_light_and_the_first_kick_is_quick(browser, server):
     print(f"\ncold load: {result['requests']} requests, {result['transferred_bytes']} B transferred "
           f"({result['decoded_bytes']} B decoded), first kick {result['first_kick_ms']:.0f} ms")
     assert result["transferred_bytes"] <= MAX_COLD_BYTES
+    assert result["first_kick_ms"] <= MAX_FIRST_KICK_MS                   # the player and its kick come before the rest
     assert result["transferred_bytes"] < 0.5 * result["decoded_bytes"]     # compressed on the wire
     assert not any("mathjax" in url for url, _ in result["largest"])
     r = httpx.get(server[0] + "/static/js/bokeh.min.js", headers={"Accept-Encoding": "gzip"})

@@ -23,10 +23,10 @@ from kick_app.dashboard.player import KickPlayer
 from kick_app.dashboard.random_mode import RandomMode
 from kick_app.dashboard.shape import ShapeCard
 from kick_app.dashboard.sidebar import Sidebar
-from kick_app.dashboard.state import DashboardState
+from kick_app.dashboard.state import DashboardState, at_once
 from kick_app.dashboard.widgets import ACCENT, wrap_row
 
-pn.extension(notifications=True)
+pn.extension(notifications=True, design="fast", theme="dark")   # also for parts added after the page loaded (`_fill_page`)
 # Panel's Fast design links a Google Fonts stylesheet. The page makes no third-party requests (offline studios,
 # privacy, no console errors without internet): drop it, and the template uses the system's sans-serif.
 Fast._resources = {**Fast._resources, "font": {}}
@@ -53,6 +53,15 @@ class KickDashboard(pn.viewable.Viewer):
         self.random = RandomMode(state)
         self.player = KickPlayer(state, on_random=self.random.random_kick, on_recall=self.recall_kick, sizing_mode="stretch_width")
         self.library = LibraryPanel(on_recall=self.recall_kick, sizing_mode="stretch_width")
+        doc = pn.state.curdoc
+        self._deferred = doc is not None and doc.session_context is not None   # served: the rest once the page connects
+        if not self._deferred: self._build_parts()
+        self.random.random_kick(seed)
+
+    def _build_parts(self):
+        """The views and modes (most of a session's cost), on the kick and history made so far. On a server this runs
+        once the page has connected, so that the first request only makes the player and its first kick."""
+        state = self.state
         self.view = KickView(state, self.player)
         self.sidebar = Sidebar(state)
         self.pack = PackCard(state, self.random.category)
@@ -61,7 +70,9 @@ class KickDashboard(pn.viewable.Viewer):
         self.explore = ExploreMode(state)
         self.morph = MorphMode(state, self.explore.corpus_choices())
         self.fx = FxMode(state)
-        self.random.random_kick(seed)
+        if self._deferred:   # the parts catch up on the kick and history (the player has them already), at once: their
+            with at_once(): state.param.trigger("kick", "history")   # widgets get values before their views exist
+        self._deferred = False
 
     def recall_kick(self, recall:dict, # a kick's recall data, as the browser's library kept it
                     label:str):        # what the history calls it
@@ -70,6 +81,7 @@ class KickDashboard(pn.viewable.Viewer):
             args = render_args(recall)
             recipe = Recipe(check_latent(args["latents"][0], self.state.model.latent_dim), args["seeds"][0], args["made"], label)
         except (ValueError, TypeError) as e: return self.state.notify_error(f"Cannot recall {label}: {e}")
+        if self._deferred: self._build_parts()   # a recall before the page was complete
         if args["fx"] is not None: self.fx.set_fx(args["fx"])
         self.state.show_recipe(recipe)
 
@@ -78,6 +90,28 @@ class KickDashboard(pn.viewable.Viewer):
         return self._page
 
     def _build_page(self):
+        """The page's shell: the player with the first kick (playable as soon as the page connects) and empty places
+        for the rest, which `_fill_page` builds once the browser has connected (on a server) or at once (without one)."""
+        from kick_app.dashboard.kick_view import STACK_ON_PHONE
+        self._spec_slot = pn.Column(width=210, align="center", margin=0)
+        self._main = pn.Column(sizing_mode="stretch_width")
+        self._side = pn.Column(sizing_mode="stretch_width")
+        links = ("<a href='docs' target='_blank' style='color:white'>REST API docs</a> · "
+                 "<a href='guide/' target='_blank' style='color:white'>Guide (the notebooks)</a>")
+        page = pn.template.FastListTemplate(
+            title="kick_nbdev · kick drum timbre space", sidebar=[self._side],
+            main=[pn.Row(self.player, self._spec_slot, sizing_mode="stretch_width", stylesheets=STACK_ON_PHONE), self._main],
+            meta_viewport="width=device-width, initial-scale=1", raw_css=[PAGE_CSS], theme_toggle=False,
+            accent=ACCENT, sidebar_width=340, main_layout=None, theme="dark", header_background="#1d1f21",
+            header=[pn.pane.HTML(links, margin=(10, 20))] if self.show_api_link else [])
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None: pn.state.onload(self._fill_page)
+        else: self._fill_page()
+        return page
+
+    def _fill_page(self):
+        "Everything but the player: the plots and the modes' tabs, the sidebar and the library."
+        if self._deferred: self._build_parts()
         self.tabs = pn.Tabs(
             pn.Column(self.random, self.pack, name="Random"),
             pn.Column(wrap_row(self.control, self.shape, sizing_mode="stretch_width"),
@@ -87,13 +121,9 @@ class KickDashboard(pn.viewable.Viewer):
             stylesheets=[".bk-header, .bk-headers-wrapper, .bk-headers { flex-wrap: wrap !important; min-width: 0; }"
                          ".bk-headers-wrapper { overflow: visible !important; } .bk-tab { padding: 4px 10px; }"
                          "@media (max-width: 767.98px) { .bk-tab { padding: 4px 4px; font-size: 11px; } }"])   # a phone: all in view
-        links = ("<a href='docs' target='_blank' style='color:white'>REST API docs</a> · "
-                 "<a href='guide/' target='_blank' style='color:white'>Guide (the notebooks)</a>")
-        return pn.template.FastListTemplate(
-            title="kick_nbdev · kick drum timbre space", sidebar=[self.sidebar, self.library], main=[self.view, self.tabs],
-            meta_viewport="width=device-width, initial-scale=1", raw_css=[PAGE_CSS], theme_toggle=False,
-            accent=ACCENT, sidebar_width=340, main_layout=None, theme="dark", header_background="#1d1f21",
-            header=[pn.pane.HTML(links, margin=(10, 20))] if self.show_api_link else [])
+        self._spec_slot[:] = [self.view.spec_choice]
+        self._main[:] = [self.view.plots(), self.tabs]
+        self._side[:] = [self.sidebar, self.library]
 
 def mount_dashboard(app, path:str="/", max_sessions:int=MAX_LIVE_SESSIONS, idle_s:float=IDLE_SESSION_S):
     """Serve the dashboard at `path` of a FastAPI `app` whose lifespan puts a `KickService` in `app.state.service`

@@ -6,7 +6,7 @@ import panel as pn
 
 from kick_nbdev.fx import FX_PRESETS, FxSettings, fx_catalog
 from kick_app.dashboard.state import DashboardState
-from kick_app.dashboard.widgets import ImmediateSlider, Throttle, wrap_row
+from kick_app.dashboard.widgets import WRAP_TITLE, ImmediateSlider, Throttle, wrap_row
 
 FX_SLIDER_STEPS = 200         # an FX slider moves in steps of at least its range / this, rounded down to a power of 10
 NO_PRESET = "custom"          # the preset selector's entry for settings that are no preset's
@@ -30,7 +30,7 @@ class FxMode(pn.viewable.Viewer):
             step = 10.0 ** math.floor(math.log10((p["high"] - p["low"]) / FX_SLIDER_STEPS))
             self.fx_sliders[name] = ImmediateSlider(  # a nullable setting starts at its gentlest end (no cut, longest decay)
                 label=label, start=p["low"], end=p["high"], step=step, value=p["high"] if p["default"] is None else p["default"],
-                sizing_mode="stretch_width")
+                sizing_mode="stretch_width", stylesheets=[WRAP_TITLE])
             if p["nullable"]: self.fx_enabled[name] = w.Checkbox(label="on", value=False, width=40, align="end")
         for control in [self.fx_tune, *self.fx_sliders.values(), *self.fx_enabled.values()]:
             control.param.watch(state.on_user(self._on_control), "value")

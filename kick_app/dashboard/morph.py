@@ -9,7 +9,7 @@ from kick_nbdev.recipe import interpolation_recipes, latent_recipe, random_recip
 from kick_nbdev.service import MAX_BATCH
 from kick_nbdev.storage import StorageUnavailable
 from kick_app.dashboard.state import DashboardState
-from kick_app.dashboard.widgets import KickStrips, wrap_row
+from kick_app.dashboard.widgets import WRAP_TITLE, KickStrips, wrap_row
 
 class MorphMode(pn.viewable.Viewer):
     "Interpolation from kick A to kick B, and the body of one with the character of the other."
@@ -40,7 +40,8 @@ class MorphMode(pn.viewable.Viewer):
         self.play_sequence_button = w.Button(label="▶ Play the steps in time")
         self.play_sequence_button.on_click(lambda e: state.play_sequence(self.interpolation, "interpolation"))
         self.style_strength = w.FloatSlider(label="Strength (0 = the character kick, 1 = the other's pitch and decay)",
-                                            start=0.0, end=1.0, step=0.05, value=1.0, sizing_mode="stretch_width", max_width=380)
+                                            start=0.0, end=1.0, step=0.05, value=1.0, sizing_mode="stretch_width", max_width=380,
+                                            stylesheets=[WRAP_TITLE])
         self.style_ab_button = w.Button(label="Body of A + character of B", color="primary")
         self.style_ab_button.on_click(lambda e: self.transfer_style("A"))
         self.style_ba_button = w.Button(label="Body of B + character of A")

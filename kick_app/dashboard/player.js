@@ -64,7 +64,7 @@ export function render({ model, el }) {
     const mine = ++sequenceToken;
     const buffers = await Promise.all(model.sequence.map(decode));
     if (mine !== sequenceToken || !buffers.length) return;   // stopped (or replaced) while it decoded
-    gesture(); stop(); sequencePlaying = true;
+    gesture(); stop(); sequencePlaying = true; state.sequences = (state.sequences || 0) + 1;
     const beat = 60 / model.bpm, lead = 0.05, t0 = ctx.currentTime + lead;
     buffers.forEach((b, i) => {
       start(b, t0 + i * beat);

@@ -59,10 +59,12 @@ class KickPlayer(JSComponent):
     def _on_kick(self, event):
         "The sound goes first, in a message of its own, so the browser decodes it while the server updates the views."
         state, kick = self._state, event.new
-        self.param.update(wav=wav_base64(state.heard(kick), self._sample_rate), serial=self.serial + 1)
-        serial = self.serial
+        wav = wav_base64(state.heard(kick), self._sample_rate)
+        if wav != self.wav:   # the same sound again (the page's parts catching up on the kick): nothing new to hear
+            self.param.update(wav=wav, serial=self.serial + 1)
+            serial = self.serial
+            state.in_document(lambda: self._describe(kick, serial))
         state.in_document(lambda: self._show_reference(kick))
-        state.in_document(lambda: self._describe(kick, serial))
 
     def _describe(self, kick, serial:int):
         "The deck's facts of the kick heard: its readable file name, the recall data that makes it again, note and category."

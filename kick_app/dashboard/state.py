@@ -1,6 +1,6 @@
 """One producer's session: the kick on screen, its history, the FX chain heard, the sequence playing, the caches. The
 components share this object: they change it through its methods and follow it through its parameters."""
-import base64, functools, logging, math, time
+import base64, contextvars, functools, logging, math, time
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 
@@ -45,12 +45,21 @@ def wav_base64(audio:np.ndarray, # (T,) float samples in [-1, 1]
     "The kick as base64 WAV text, the form the browser player decodes."
     return base64.b64encode(encode_audio(audio, sample_rate, "wav", 16)).decode("ascii")
 
+_AT_ONCE = contextvars.ContextVar("kick_at_once", default=False)
+
 def in_document(fn):
-    """Run `fn` now without a server; on a server, in the next tick of the session's document, which holds the
-    document lock (Bokeh models may only change under it) and lets what was set before go out first."""
+    """Run `fn` now without a server (or inside `at_once`); on a server, in the next tick of the session's document,
+    which holds the document lock (Bokeh models may only change under it) and lets what was set before go out first."""
     doc = pn.state.curdoc
-    if doc is not None and doc.session_context is not None: pn.state.execute(fn, schedule=True)
+    if doc is not None and doc.session_context is not None and not _AT_ONCE.get(): pn.state.execute(fn, schedule=True)
     else: fn()
+
+@contextmanager
+def at_once():
+    "`in_document` runs its functions at once in this block (the caller holds the document's lock, or has no document)."
+    token = _AT_ONCE.set(True)
+    try: yield
+    finally: _AT_ONCE.reset(token)
 
 class DashboardState(param.Parameterized):
     "What the components share. Parameters are followed (`param.watch`); methods are how components change them."

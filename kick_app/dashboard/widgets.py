@@ -9,6 +9,7 @@ from bokeh.plotting import figure
 
 from kick_nbdev.viz import minmax_envelope
 
+WRAP_TITLE = ".bk-slider-title { white-space: normal !important; overflow-wrap: anywhere; }"   # a long title wraps on a phone
 SLIDER_INTERVAL_MS = 50       # at most one re-render per this while a slider is dragged (the last position always renders)
 STRIP_POINTS = 96             # envelope columns per waveform strip
 STRIP_FILL, STRIP_GAP = "#888888", 0.9  # background of a strip; width of a strip in a slot of width 1
