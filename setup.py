@@ -34,7 +34,7 @@ pkg_data = cfg.get('package_data', None)
 if pkg_data: package_data[cfg['lib_name']] = pkg_data.split()
 # The apps (REST API, dashboard) are plain modules beside the exported library, shipped in the same distribution.
 APP_PACKAGE = 'kick_app'
-package_data[APP_PACKAGE + '.dashboard'] = ['*.js']
+package_data[APP_PACKAGE + '.dashboard'] = ['*.js', '*.css']
 setup_cfg['package_data'] = package_data
 
 setuptools.setup(

@@ -11,6 +11,8 @@ if str(REPO) not in sys.path: sys.path.insert(0, str(REPO))  # so that tests can
 torch.set_num_threads(1)  # 2 shared cores: keep tests from oversubscribing them
 os.environ.setdefault("KICK_ALLOWED_HOSTS", "testserver")  # TestClient's Host; real servers in tests are on 127.0.0.1
 
+from dashboard_support import tiny_model_with_corpus
+from kick_nbdev.controls import controls_path, load_controls
 from kick_nbdev.model import KickModel, ModelConfig
 from kick_nbdev.storage import encode_audio
 from kick_nbdev.synth import synth_kicks
@@ -104,7 +106,6 @@ def stop(proc:subprocess.Popen):
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     "A service on a tiny model with a corpus, storing in a temporary folder (one per test module)."
-    from dashboard_support import tiny_model_with_corpus
     from kick_nbdev.service import KickService
     from kick_nbdev.storage import LocalStorage
     return KickService(tiny_model_with_corpus(), LocalStorage(tmp_path_factory.mktemp("generated")))
@@ -115,3 +116,29 @@ def dash(service):
     "A fresh dashboard on `service`, seeded."
     from dashboard import KickDashboard
     return KickDashboard(service, seed=7)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    "(Browser tests) a real `uvicorn api:create_app --factory` on a free loopback port, on a tiny model that carries a corpus."
+    tmp = tmp_path_factory.mktemp("dash_server")
+    model = tiny_model_with_corpus()
+    model.save(tmp / "tiny.pt")
+    # its controls file beside it, as the shipped model has one (fitted here once per test process, not in the server)
+    controls_path(tmp / "tiny.pt").write_text(load_controls(model, tmp / "none.json").to_json())
+    port = free_port()
+    env = {**os.environ, "KICK_MODEL_PATH": str(tmp / "tiny.pt"), "KICK_STORAGE": "local", "KICK_STORAGE_DIR": str(tmp / "generated")}
+    log = open(tmp / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api:create_app", "--factory", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, (tmp / "server.log").read_text()
+        try:
+            if httpx.get(base + "/api/health", timeout=1).json()["model_loaded"]: break
+        except httpx.TransportError: pass
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.1)
+    yield base, tmp / "server.log"
+    stop(proc)

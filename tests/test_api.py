@@ -33,7 +33,7 @@ def read_wav(data):
 
 def check_kick(client, item, fmt="wav", subtype="PCM_16"):
     "An item of a response: well-formed, and its URLs serve a valid 44.1 kHz kick and its sidecar (with its FX settings)."
-    assert set(item) == {"wavUrl", "latent_used", "request_id", "seed", "metadataUrl", "fx"}
+    assert set(item) == {"wavUrl", "latent_used", "request_id", "seed", "metadataUrl", "fx", "fileName"}
     assert item["wavUrl"].startswith("http://testserver/api/audio/kick_") and item["wavUrl"].endswith("." + fmt)
     assert re.fullmatch(r"gen_[0-9a-f]{12}(_\d\d)?", item["request_id"])
     r = download(client, item["wavUrl"])
@@ -46,6 +46,10 @@ def check_kick(client, item, fmt="wav", subtype="PCM_16"):
     assert recall["latent"] == item["latent_used"] and recall["seed"] == item["seed"]
     sidecar = download(client, item["metadataUrl"]).json()
     assert sidecar["latent"] == item["latent_used"] and sidecar["model_version"] == "untrained-hybrid"
+    # a readable name (note, seed; edits a suffix), under which wavUrl sends the file
+    assert item["fileName"] == sidecar["download_name"] and item["fileName"].endswith("." + fmt)
+    assert re.fullmatch(r'inline; filename="kick_[A-Za-z0-9_-]+\.(wav|flac)"', r.headers["content-disposition"])
+    assert r.headers["content-disposition"] == f'inline; filename="{item["fileName"]}"'
     assert sidecar.get("fx") == recall.get("fx") == item["fx"]   # no "fx" key at all when the chain was off
     return r.content
 
@@ -379,7 +383,8 @@ def test_oversized_bodies_are_413(client):
 def test_bad_uploads(client, kick_audio):
     post = lambda name, data, mime="audio/wav": client.post("/api/encode", files={"file": (name, data, mime)})
     r = post("notes.txt", b"these are not the samples you are looking for", "text/plain")
-    assert r.status_code == 415 and "notes.txt" in r.json()["detail"] and "not a readable audio file" in r.json()["detail"]
+    assert r.status_code == 415 and r.json()["detail"].startswith("notes.txt: ")    # in a producer's words, naming the file
+    assert "upload a WAV, AIFF, FLAC, OGG or MP3 of one kick" in r.json()["detail"]
     r = post("fake.wav", b"RIFF\x10\x00\x00\x00WAVEjunk" * 10)
     assert r.status_code == 415 and "fake.wav" in r.json()["detail"]
     assert "/tmp" not in r.text and "kick_upload_" not in r.text  # no server paths
@@ -390,7 +395,7 @@ def test_bad_uploads(client, kick_audio):
     r = post("huge.wav", encode_audio(np.tile(kick_audio, 20), 44100) + b"\0" * (10 * 1024 * 1024))
     assert r.status_code == 413 and "at most 10551296 bytes" in r.json()["detail"]  # refused before it is read
     r = post("just_over.wav", b"\0" * (10 * 1024 * 1024 + 1))
-    assert r.status_code == 413 and "larger than 10485760 bytes" in r.json()["detail"]
+    assert r.status_code == 413 and "at most 10 MB), not a loop or a song" in r.json()["detail"]
     assert client.post("/api/encode", json={"file": "x"}).status_code == 422      # not multipart
     assert client.post("/api/encode", files={"other": ("a.wav", b"x")}).status_code == 422  # no `file` field
 

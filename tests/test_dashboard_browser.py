@@ -3,15 +3,13 @@ dashboard at /): no console errors, Random and sliders change the sound, interpo
 uploads, the map; a screenshot of every mode in artifacts/; and the time from a click / slider change to the new
 audio decoded in the page; an FX preset re-processing the kick; a Random click stopping a walk; a category, the Shape
 sliders and a sample pack."""
-import io, json, os, re, statistics, subprocess, sys, time, zipfile
+import io, json, os, re, statistics, time, zipfile
 from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import REPO, free_port, stop
-from dashboard_support import tiny_model_with_corpus
-from kick_nbdev.controls import controls_path, load_controls
+from conftest import REPO
 from kick_nbdev.core import N_SAMPLES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,32 +21,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file() and not REQUIRE_BRO
                                 reason=f"{CHROMIUM} is missing: apt-get install -y chromium (KICK_REQUIRE_BROWSER=1 makes this a failure)")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    "A real `uvicorn api:create_app --factory` on a free loopback port, on a tiny model that carries a corpus."
-    tmp = tmp_path_factory.mktemp("dash_server")
-    model = tiny_model_with_corpus()
-    model.save(tmp / "tiny.pt")
-    # its controls file beside it, as the shipped model has one (fitted here once per test process, not in the server)
-    controls_path(tmp / "tiny.pt").write_text(load_controls(model, tmp / "none.json").to_json())
-    port = free_port()
-    env = {**os.environ, "KICK_MODEL_PATH": str(tmp / "tiny.pt"), "KICK_STORAGE": "local", "KICK_STORAGE_DIR": str(tmp / "generated")}
-    log = open(tmp / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api:create_app", "--factory", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, (tmp / "server.log").read_text()
-        try:
-            if httpx.get(base + "/api/health", timeout=1).json()["model_loaded"]: break
-        except httpx.TransportError: pass
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.1)
-    yield base, tmp / "server.log"
-    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +43,23 @@ def page(server, browser):
     pg.errors = []
     pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and pg.errors.append(f"{r.failure}: {r.url}"))
     pg.goto(server[0] + "/")
     pg.wait_for_function("window.kickPlayer && window.kickPlayer.decodes >= 1", timeout=30_000)
+    wait_for_whole_page(pg)
     # when did the user act? (capture phase: before any handler of the page)
     pg.evaluate("""() => { for (const type of ["pointerdown", "keydown"])
                              document.addEventListener(type, () => { window.userActedAt = performance.now(); }, true); }""")
     yield pg
     context.close()
+
+
+def wait_for_whole_page(page):
+    """The page's parts after its first kick: the player comes first (playable at once), the plots, modes, sidebar and
+    library once the page has connected."""
+    page.locator(".kick-library h3").first.wait_for(state="attached", timeout=30_000)   # in the sidebar (a drawer on a phone)
+    page.locator(".bk-tab").first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_function("Bokeh.documents[0].is_idle", timeout=30_000)
 
 
 def decodes(page)->int:
@@ -112,8 +94,10 @@ def plotted_waveform_sum(page)->float:
 
 
 def open_tab(page, title:str):
+    "Open a mode's tab; the tabs are dynamic, so its models arrive from the server and render first."
     page.locator(".bk-tab", has_text=title).click()
-    page.wait_for_timeout(300)
+    page.wait_for_function("Bokeh.documents[0].is_idle", timeout=10_000)
+    page.wait_for_timeout(800)
 
 
 def screenshot(page, mode:str):
@@ -159,6 +143,7 @@ def test_variations_row_and_pick(page):
     page.get_by_role("button", name="6 variations").click()
     page.wait_for_function("Bokeh.documents[0].get_model_by_name('variation_steps').data.left.length === 6", timeout=10_000)
     canvas = page.locator(".bk-Canvas").filter(visible=True).last       # the variations' strips
+    canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     before = decodes(page)
     page.mouse.click(box["x"] + box["width"] * (1.45 + 0.1) / 6.1, box["y"] + box["height"] * 0.55)  # the second strip
@@ -169,15 +154,15 @@ def test_variations_row_and_pick(page):
 
 def test_downloads_are_the_stored_files(page, server):
     with page.expect_download() as download:
-        page.get_by_role("button", name="WAV").click()
+        page.get_by_role("button", name="⬇ WAV", exact=True).click()
     wav = Path(download.value.path()).read_bytes()
     name = download.value.suggested_filename
-    assert wav[:4] == b"RIFF" and re.fullmatch(r"kick_[0-9a-f]{32}\.wav", name)
-    assert httpx.get(f"{server[0]}/api/audio/{name}").content == wav       # the very file the API serves
+    assert wav[:4] == b"RIFF" and re.fullmatch(r"kick_[A-Za-z0-9_-]+\.wav", name)   # a readable name: note, seed
     with page.expect_download() as download:
         page.get_by_role("button", name="Recall JSON").click()
     recall = json.loads(Path(download.value.path()).read_text())
-    assert recall["file"] == name and len(recall["latent"]) == 8 and recall["sample_rate"] == 44100
+    assert recall["download_name"] == name and len(recall["latent"]) == 8 and recall["sample_rate"] == 44100
+    assert httpx.get(f"{server[0]}/api/audio/{recall['file']}").content == wav   # the very file the API serves
 
 def arrow_key_latencies_ms(page)->list:
     "Press Right / Left on the focused slider TRIALS times; each press must bring new audio. Returns action-to-audio times, ms."
@@ -241,13 +226,14 @@ def test_upload_of_a_real_wav(page, tmp_path, kick_wav_bytes):
     screenshot(page, "upload")
     (tmp_path / "broken.wav").write_bytes(b"RIFF but not really a wav file")
     page.locator("input[type=file]").set_input_files(str(tmp_path / "broken.wav"))
-    page.get_by_text("Upload failed: broken.wav: cannot decode audio").first.wait_for(timeout=10_000)  # a visible notification, not a stack trace
+    page.get_by_text("Upload failed: broken.wav: this is not a sound file the page can read").first.wait_for(timeout=10_000)  # a visible notification in a producer's words
     page.locator(".notyf__dismiss-btn").first.click()
 
 
 def test_explore_map_click_and_walk(page):
     open_tab(page, "Explore")
     canvas = page.locator(".bk-Canvas").filter(visible=True).last     # the map
+    canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     before = decodes(page)
     page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.25)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import torch
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
@@ -13,14 +14,18 @@ from starlette.concurrency import run_in_threadpool
 
 from kick_nbdev import __version__
 from kick_nbdev.service import MAX_UPLOAD_BYTES, KickService
+from kick_nbdev.deliver import MAX_FAVOURITES
 from kick_app.api.deferred import DeferredMount
 from kick_app.api.middleware import MAX_JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, BodySizeLimit, RequestGuard, add_error_handlers
-from kick_app.api.routers import files, info, kicks, pack
+from kick_app.api.routers import deliver, files, info, kicks, pack
 from kick_app.api.schemas import LATENT_MARK
+from kick_app.web import serve_lightly
 from kick_app.api.settings import Settings
 
 log = logging.getLogger("kick_nbdev.api")
 WARM_UP_AFTER_S = 3.0   # the background imports of `warm_up` start this long after start-up, s
+
+MAX_FAVOURITES_BODY_BYTES = MAX_FAVOURITES * 4096   # a favourite sends its name and recall data (< 1 kB with every FX setting)
 
 @asynccontextmanager
 async def lifespan(app:FastAPI):
@@ -49,22 +54,27 @@ def create_app(service:KickService|None=None, # a ready service; None = build on
                settings:Settings|None=None    # None = `Settings.from_env()`, read now
               )->FastAPI:
     "The kick_nbdev FastAPI application (the model is loaded once, by the lifespan)."
-    app = FastAPI(title="kick_nbdev API", version=__version__, lifespan=lifespan,
+    # FastAPIOffline: /docs (Swagger UI) and /redoc with their scripts and styles served from the fastapi-offline
+    # package, not a CDN: the docs work in an offline studio and the page makes no third-party requests
+    # (no /redoc: ReDoc's bundle still fetches its logo from a CDN; Swagger UI has everything it needs)
+    app = FastAPIOffline(title="kick_nbdev API", version=__version__, lifespan=lifespan, static_url="/docs-static", redoc_url=None,
                   description="Generate, morph, walk, vary and encode kick drums in a learned timbre space. "
                               "Every kick comes back as an absolute URL of a stored WAV/FLAC file plus the exact latent used.")
     app.state.settings, app.state.service = settings or Settings.from_env(), service
     app.state.heavy_slots = threading.BoundedSemaphore(app.state.settings.max_heavy)
     app.add_middleware(BodySizeLimit, default_bytes=MAX_JSON_BODY_BYTES,
-                       per_path={"/api/encode": MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES})
+                       per_path={"/api/encode": MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES,
+                                 "/api/favourites": MAX_FAVOURITES_BODY_BYTES})
     app.add_middleware(RequestGuard, allowed_hosts=app.state.settings.allowed_hosts, cors_origins=app.state.settings.cors_origins)
     if app.state.settings.cors_origins:   # outermost: preflights are answered before the guard sees them
         app.add_middleware(CORSMiddleware, allow_origins=list(app.state.settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["*"])
     add_error_handlers(app)
     schema_with_model_sizes(app)
-    for router in (kicks.router, pack.router, files.router, info.router): app.include_router(router)
+    for router in (kicks.router, pack.router, files.router, deliver.router, info.router): app.include_router(router)
     mount_guide(app, app.state.settings.docs_dir)
     app.state.dashboard = DeferredMount(app, "kick_app.dashboard.app:mount_dashboard")  # Panel: imported after start-up
+    serve_lightly(app)   # compression, cache headers, the page's modules; outermost, so it sees every response
     return app
 
 def mount_guide(app:FastAPI, docs_dir:Path # the site `make docs` writes

@@ -67,7 +67,8 @@ def kick_response(request:Request, kick:GeneratedKick, request_id:str|None=None)
     "One kick as the API answers it."
     return KickGenerationResponse(wavUrl=file_url(request, kick.name, kick.url), latent_used=kick.latent,
                                   request_id=request_id or new_request_id(), seed=kick.seed,
-                                  metadataUrl=file_url(request, kick.metadata_name, kick.metadata_url), fx=kick.fx)
+                                  metadataUrl=file_url(request, kick.metadata_name, kick.metadata_url), fx=kick.fx,
+                                  fileName=kick.download_name)
 
 def list_response(request:Request, kicks:KickSet)->KickListResponse:
     "Several kicks as the API answers them (item ids: the request id and the index)."

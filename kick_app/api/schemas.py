@@ -207,10 +207,13 @@ class KickGenerationResponse(BaseModel):
     metadataUrl: str = Field(description="Absolute URL of the sidecar JSON: latent, seed, model version, format, fx.")
     fx: dict[str, Any] | None = Field(None, description="Every FX setting applied (the preset resolved), as recorded in "
                                                         "the sidecar; null when the chain was off.")
+    fileName: str | None = Field(None, description="The file's readable name: note, category, seed (edits add a short "
+                                                   "suffix), e.g. `kick_F1_808_s123.wav`; `wavUrl` sends it under this name.")
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "wavUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.wav",
         "latent_used": EXAMPLE_LATENT, "request_id": "gen_9c1f2e3d4b5a", "seed": None,
-        "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json", "fx": None}]})
+        "metadataUrl": "http://127.0.0.1:8000/api/audio/kick_3f0c9d2a7b1e4c5d8e6f0a1b2c3d4e5f.json", "fx": None,
+        "fileName": "kick_F1_s123.wav"}]})
 
 class KickListResponse(BaseModel):
     items: list[KickGenerationResponse] = Field(description="The kicks, in path order.")
@@ -234,7 +237,14 @@ class PackResponse(BaseModel):
 
 class EncodeResponse(BaseModel):
     latent_vector: list[float] = Field(description="The upload's latent (posterior mean), ready for /api/generate.")
-    model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT}]})
+    kick_like: bool = Field(True, description="False when the upload does not sound like a kick (a noise burst, a snare, "
+                                              "a loop): the latent is the closest kick the model knows, and no pitch is given.")
+    pitch_hz: float | None = Field(None, description="Ringing pitch of the upload's body, Hz; null when it is not kick-like "
+                                                     "or has no clear pitch.")
+    note: str | None = Field(None, description="That pitch as the nearest note, e.g. `F1`.")
+    warning: str | None = Field(None, description="What to tell the producer about a sound that is not a kick.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"latent_vector": EXAMPLE_LATENT, "kick_like": True,
+                                                               "pitch_hz": 44.1, "note": "F1", "warning": None}]})
 
 class ModelResponse(BaseModel):
     model_version: str

@@ -7,7 +7,7 @@ import panel as pn
 from kick_nbdev.latent import latent_to_list
 from kick_nbdev.recipe import latent_recipe
 from kick_app.dashboard.state import DashboardState, Kick
-from kick_app.dashboard.widgets import ImmediateSlider, Throttle
+from kick_app.dashboard.widgets import ImmediateSlider, Throttle, wrap_row
 
 class ControlMode(pn.viewable.Viewer):
     "The latent sliders, each spanning the corpus's mean ± 3 std, a reset, a dimension randomizer, and JSON in and out."
@@ -88,5 +88,5 @@ class ControlMode(pn.viewable.Viewer):
         return pn.Column(
             pn.pane.Markdown("One slider per latent dimension, each spanning the training corpus's mean ± 3 std. "
                              "The kick follows while you drag."),
-            pn.GridBox(*self.sliders, ncols=2, sizing_mode="stretch_width"),
-            pn.Row(self.reset_button, self.dim_select, self.randomize_dim_button), sizing_mode="stretch_width")
+            pn.GridBox(*self.sliders, ncols=2, sizing_mode="stretch_width", stylesheets=["@media (max-width: 767.98px) { .bk-GridBox, :host { grid-template-columns: minmax(0, 1fr) !important; } }"]),
+            wrap_row(self.reset_button, self.dim_select, self.randomize_dim_button), sizing_mode="stretch_width")

@@ -1,7 +1,7 @@
 "Explore mode: the timbre map (corpus kicks by category, this session's kicks, the current one) and walks on it."
 import numpy as np
 import panel as pn
-from bokeh.events import Tap
+from bokeh.events import MouseMove, Pan, Tap
 from bokeh.models import ColumnDataSource, HoverTool, Range1d
 from bokeh.palettes import Category10_10
 
@@ -9,9 +9,10 @@ from kick_nbdev.latent import resolve_seed
 from kick_nbdev.recipe import corpus_recipe, map_recipe, walk_recipes
 from kick_nbdev.service import MAX_BATCH
 from kick_app.dashboard.state import DashboardState
-from kick_app.dashboard.widgets import ACCENT, drawn_size, make_figure
+from kick_app.dashboard.widgets import ACCENT, Throttle, drawn_size, make_figure, wrap_row
 
 MAP_PICK_PX = 10              # a click on the map this close to a kick picks it, screen pixels
+HOVER_INTERVAL_MS = 150       # hovering or dragging over the map auditions at most one point per this, ms
 
 def category_colours(categories:list)->list: # one Category10 colour per distinct category
     order = sorted(set(categories))
@@ -39,6 +40,15 @@ class ExploreMode(pn.viewable.Viewer):
         self.current_source = ColumnDataSource(dict(x=[0.0], y=[0.0]), name="current_point")
         self.trail_source = ColumnDataSource(dict(x=[], y=[]), name="walk_trail")
         self.map_fig = self._figure(corpus_xy)
+        # the map from the keyboard: find any corpus kick by name or category (it plays and is marked on the map)
+        self.find = w.AutocompleteInput(label="Find a kick on the map (type a name or a category)", options=self.corpus_choices(),
+                                        search_strategy="includes", case_sensitive=False, min_characters=1, restrict=True,
+                                        sizing_mode="stretch_width")
+        self.find.param.watch(state.on_user(lambda e: e.new and self.state.show_recipe(
+            corpus_recipe(self.state.model, int(e.new.split(":")[1])))), "value")
+        self.hover_audition = True   # hovering / dragging over the map plays what is under the pointer (as XO and Atlas do)
+        self._hover_xy, self._hover = None, Throttle(self._audition_hover, HOVER_INTERVAL_MS)
+        self.auditions = 0           # points auditioned by hovering (tests, and a producer's curiosity)
         state.param.watch(lambda e: state.in_document(lambda: self._mark(e.new)), "kick")
         state.param.watch(lambda e: state.in_document(self._plot_history), "history")
         state.param.watch(self._follow_walk, "step")
@@ -52,7 +62,7 @@ class ExploreMode(pn.viewable.Viewer):
         ex = self.state.map.explained
         axis_label = lambda i: (f"latent dimension {i} (standardised)" if np.isnan(ex[i]) else
                                 f"PC{i + 1} ({ex[i]:.0%} of the corpus's variance)")
-        mp = make_figure(title="Timbre space (click a kick to play it, click empty space to hear that spot)", height=460,
+        mp = make_figure(title="Timbre space: click or hover to hear", height=460,
                          tools="pan,wheel_zoom,reset", x_range=Range1d(-extent, extent), y_range=Range1d(-extent, extent),
                          x_axis_label=axis_label(0), y_axis_label=axis_label(1))
         corpus_r = mp.scatter("x", "y", source=self.corpus_source, color="colour", size=9, alpha=0.8, legend_field="category")
@@ -64,7 +74,26 @@ class ExploreMode(pn.viewable.Viewer):
         mp.legend.background_fill_alpha, mp.legend.label_text_font_size = 0.5, "9pt"
         mp.add_layout(mp.legend[0], "right")  # outside the map: no kick hidden under it
         mp.on_event(Tap, lambda e: self.map_click(e.x, e.y))
+        mp.on_event(MouseMove, self._on_hover)
+        mp.on_event(Pan, self._on_hover)
         return mp
+
+    def _on_hover(self, event):
+        "The pointer moved over the map (hovering or dragging): audition that point, throttled."
+        if not self.hover_audition or event.x is None: return
+        self._hover_xy = (event.x, event.y)
+        self._hover.request()
+
+    def _audition_hover(self):
+        "Play the kick under the pointer once: the current kick stays (a click makes it current)."
+        x, y = self._hover_xy
+        kind, j = self.pick(x, y)
+        recipe = (map_recipe(self.state.map, x, y) if kind is None else corpus_recipe(self.state.model, self.corpus_source.data["index"][j])
+                  if kind == "corpus" else self.state.history[j].recipe)
+        try: kick = self.state.make(recipe)
+        except ValueError: return   # a point outside the latent bound: nothing to hear there
+        self.auditions += 1
+        self.state.play_sequence([kick], "audition")
 
     def _mark(self, kick):
         if kick is not self.state.kick: return
@@ -77,8 +106,8 @@ class ExploreMode(pn.viewable.Viewer):
         self.generated_source.data = dict(x=xy[:, 0], y=xy[:, 1], name=[k.label for k in history],
                                           category=["generated"] * len(xy), kit=[""] * len(xy))
 
-    def map_click(self, x:float, y:float):
-        "A click on the map: the kick under it (corpus or generated), else the latent at that spot."
+    def pick(self, x:float, y:float)->tuple: # (None, None) for empty space, or ("corpus" | "history", index)
+        "What lies under map point (x, y): the nearest kick within MAP_PICK_PX screen pixels, if any."
         scale = np.array([(r.end - r.start) / drawn_size(self.map_fig, attr, default)  # map units per screen pixel
                           for r, attr, default in ((self.map_fig.x_range, "inner_width", 600),
                                                    (self.map_fig.y_range, "inner_height", 400))])
@@ -88,8 +117,12 @@ class ExploreMode(pn.viewable.Viewer):
             d = np.linalg.norm((np.c_[source.data["x"], source.data["y"]] - [x, y]) / scale, axis=1)
             j = int(d.argmin())
             if d[j] <= MAP_PICK_PX and (best is None or d[j] < best[0]): best = (d[j], kind, j)
-        if best is None: return self.state.show_recipe(map_recipe(self.state.map, x, y))
-        _, kind, j = best
+        return (None, None) if best is None else best[1:]
+
+    def map_click(self, x:float, y:float):
+        "A click on the map: the kick under it (corpus or generated), else the latent at that spot."
+        kind, j = self.pick(x, y)
+        if kind is None: return self.state.show_recipe(map_recipe(self.state.map, x, y))
         if kind == "history": return self.state.recall(j)
         self.state.show_recipe(corpus_recipe(self.state.model, self.corpus_source.data["index"][j]))
 
@@ -114,5 +147,5 @@ class ExploreMode(pn.viewable.Viewer):
                        "Axes: the two principal directions of the corpus's standardised latents (a linear map, so any "
                        "point decodes back to a latent)." if len(m.corpus_latents) >= 3 else
                        "This model carries no corpus latents: the map shows latent dimensions 0 and 1 (standardised).")
-        return pn.Column(pn.pane.Markdown(corpus_note), pn.Row(self.walk_button, self.walk_steps, self.walk_step_size, self.bpm),
-                         pn.pane.Bokeh(self.map_fig, sizing_mode="stretch_width"))
+        return pn.Column(pn.pane.Markdown(corpus_note), wrap_row(self.walk_button, self.walk_steps, self.walk_step_size, self.bpm),
+                         self.find, pn.pane.Bokeh(self.map_fig, sizing_mode="stretch_width"))

@@ -6,7 +6,7 @@ import panel as pn
 
 from kick_nbdev.fx import FX_PRESETS, FxSettings, fx_catalog
 from kick_app.dashboard.state import DashboardState
-from kick_app.dashboard.widgets import ImmediateSlider, Throttle
+from kick_app.dashboard.widgets import WRAP_TITLE, ImmediateSlider, Throttle, wrap_row
 
 FX_SLIDER_STEPS = 200         # an FX slider moves in steps of at least its range / this, rounded down to a power of 10
 NO_PRESET = "custom"          # the preset selector's entry for settings that are no preset's
@@ -30,7 +30,7 @@ class FxMode(pn.viewable.Viewer):
             step = 10.0 ** math.floor(math.log10((p["high"] - p["low"]) / FX_SLIDER_STEPS))
             self.fx_sliders[name] = ImmediateSlider(  # a nullable setting starts at its gentlest end (no cut, longest decay)
                 label=label, start=p["low"], end=p["high"], step=step, value=p["high"] if p["default"] is None else p["default"],
-                sizing_mode="stretch_width")
+                sizing_mode="stretch_width", stylesheets=[WRAP_TITLE])
             if p["nullable"]: self.fx_enabled[name] = w.Checkbox(label="on", value=False, width=40, align="end")
         for control in [self.fx_tune, *self.fx_sliders.values(), *self.fx_enabled.values()]:
             control.param.watch(state.on_user(self._on_control), "value")
@@ -75,7 +75,7 @@ class FxMode(pn.viewable.Viewer):
         self.state.show(self.state.kick, commit=False)
 
     def __panel__(self):
-        cells = [pn.Row(*([self.fx_enabled[name]] if name in self.fx_enabled else []), slider,
+        cells = [wrap_row(*([self.fx_enabled[name]] if name in self.fx_enabled else []), slider,
                         pn.widgets.TooltipIcon(value=self.catalog["settings"][name]["description"], align="center"),
                         sizing_mode="stretch_width") for name, slider in self.fx_sliders.items()]
         return pn.Column(
@@ -83,5 +83,6 @@ class FxMode(pn.viewable.Viewer):
                              "(a sine an octave below the body), transient shaper, decay; the peak is set back to -1 dBFS. "
                              "Downloads carry it, with its settings in the recall JSON; the REST API takes the same "
                              "settings as its `fx` object (GET /api/fx)."),
-            pn.Row(pn.pane.Markdown("**FX**", align="center"), self.fx_switch, self.fx_preset, self.fx_tune),
-            pn.GridBox(*cells, ncols=3, sizing_mode="stretch_width"))
+            wrap_row(pn.pane.Markdown("**FX**", align="center"), self.fx_switch, self.fx_preset, self.fx_tune),
+            pn.GridBox(*cells, ncols=3, sizing_mode="stretch_width",   # one column on a phone
+                       stylesheets=["@media (max-width: 767.98px) { .bk-GridBox, :host { grid-template-columns: minmax(0, 1fr) !important; } }"]))

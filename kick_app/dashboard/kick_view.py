@@ -10,6 +10,7 @@ from kick_app.dashboard.widgets import ACCENT, B_COLOUR, make_figure
 
 SPEC_TICKS_HZ = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000]
 SPEC_FLOOR_DB = -90.0         # bottom of the spectrogram's colour scale, dBFS
+STACK_ON_PHONE = ["@media (max-width: 767.98px) { :host { flex-direction: column !important; } }"]   # a row's items, stacked
 
 class KickView(pn.viewable.Viewer):
     "Waveform and spectrogram of the current kick, with the player above them."
@@ -69,9 +70,12 @@ class KickView(pn.viewable.Viewer):
         self.spec_source.data = dict(self.spec_source.data, image=[image])
         self.spec_fig.title.text = f"Spectrogram of {'B' if show_b else 'A'} (log frequency)"
 
+    def plots(self):
+        "The waveform and the spectrogram: side by side on a desktop, stacked on a phone (< 768 px)."
+        return pn.Row(pn.pane.Bokeh(self.wave_fig, sizing_mode="stretch_width"),
+                      pn.pane.Bokeh(self.spec_fig, sizing_mode="stretch_width"), sizing_mode="stretch_width",
+                      stylesheets=STACK_ON_PHONE)
+
     def __panel__(self):
-        return pn.Column(
-            pn.Row(self.player, self.spec_choice, sizing_mode="stretch_width", height=50),
-            pn.Row(pn.pane.Bokeh(self.wave_fig, sizing_mode="stretch_width"),
-                   pn.pane.Bokeh(self.spec_fig, sizing_mode="stretch_width"), sizing_mode="stretch_width"),
-            sizing_mode="stretch_width")
+        return pn.Column(pn.Row(self.player, self.spec_choice, sizing_mode="stretch_width", stylesheets=STACK_ON_PHONE),
+                         self.plots(), sizing_mode="stretch_width")

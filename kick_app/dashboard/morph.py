@@ -5,11 +5,11 @@ import numpy as np
 import panel as pn
 
 from kick_nbdev.latent import INTERPOLATION_MODES
-from kick_nbdev.recipe import interpolation_recipes, random_recipe
+from kick_nbdev.recipe import interpolation_recipes, latent_recipe, random_recipe
 from kick_nbdev.service import MAX_BATCH
 from kick_nbdev.storage import StorageUnavailable
 from kick_app.dashboard.state import DashboardState
-from kick_app.dashboard.widgets import KickStrips
+from kick_app.dashboard.widgets import WRAP_TITLE, KickStrips, wrap_row
 
 class MorphMode(pn.viewable.Viewer):
     "Interpolation from kick A to kick B, and the body of one with the character of the other."
@@ -18,8 +18,20 @@ class MorphMode(pn.viewable.Viewer):
         super().__init__(**params)
         self.state, self.corpus_choices, w = state, corpus_choices, pn.widgets
         self.interpolation = []     # the kicks of the last interpolation, in path order
-        self.a_select = w.Select(label="Kick A", sizing_mode="stretch_width")
-        self.b_select = w.Select(label="Kick B", sizing_mode="stretch_width")
+        # searchable pickers (type a name, a category, "history"...) instead of dropdowns of ~100 entries
+        picker = lambda label: w.AutocompleteInput(label=label, search_strategy="includes", case_sensitive=False,
+                                                   min_characters=0, restrict=True, sizing_mode="stretch_width")
+        self.a_select, self.b_select = picker("Kick A (type to search)"), picker("Kick B (type to search)")
+        self._random_a = None         # the random kick "a new random kick" stands for, drawn once per choice
+        self.a_select.param.watch(lambda e: setattr(self, "_random_a", None), "value")
+        self.play_a_button = w.Button(label="▶ A", description="Play kick A", width=60, align="end")
+        self.play_b_button = w.Button(label="▶ B", description="Play kick B", width=60, align="end")
+        self.play_a_button.on_click(lambda e: self.audition("A"))
+        self.play_b_button.on_click(lambda e: self.audition("B"))
+        self.set_a_button = w.Button(label="Set current as A", align="end")
+        self.set_b_button = w.Button(label="Set current as B", align="end")
+        self.set_a_button.on_click(lambda e: self.set_current("A"))
+        self.set_b_button.on_click(lambda e: self.set_current("B"))
         self.steps_slider = w.IntSlider(label="Steps", start=2, end=min(32, MAX_BATCH), value=8)
         self.mode_select = w.RadioButtonGroup(label="Path", options=list(INTERPOLATION_MODES), value="linear")
         self.morph_button = w.Button(label="Morph A → B", color="primary")
@@ -28,7 +40,8 @@ class MorphMode(pn.viewable.Viewer):
         self.play_sequence_button = w.Button(label="▶ Play the steps in time")
         self.play_sequence_button.on_click(lambda e: state.play_sequence(self.interpolation, "interpolation"))
         self.style_strength = w.FloatSlider(label="Strength (0 = the character kick, 1 = the other's pitch and decay)",
-                                            start=0.0, end=1.0, step=0.05, value=1.0, width=380)
+                                            start=0.0, end=1.0, step=0.05, value=1.0, sizing_mode="stretch_width", max_width=380,
+                                            stylesheets=[WRAP_TITLE])
         self.style_ab_button = w.Button(label="Body of A + character of B", color="primary")
         self.style_ab_button.on_click(lambda e: self.transfer_style("A"))
         self.style_ba_button = w.Button(label="Body of B + character of A")
@@ -58,10 +71,25 @@ class MorphMode(pn.viewable.Viewer):
         kind, _, index = key.partition(":")
         model = self.state.model
         if kind == "current": return self.state.kick.latent
-        if kind == "random": return random_recipe(model, self.state.controls).latent
+        if kind == "random":   # drawn once (from the model's prior), kept until another choice: morphing twice morphs the same kick
+            if self._random_a is None: self._random_a = random_recipe(model, self.state.controls).latent
+            return self._random_a
         if kind == "history": return self.state.history[int(index)].latent
         if kind == "corpus": return np.asarray(model.corpus_latents[int(index)], np.float32)
         raise ValueError(f"unknown kick choice {key!r}")
+
+    def audition(self, slot:str): # "A" or "B"
+        "Play kick A or B once (the current kick stays)."
+        z = self.endpoint_latent((self.a_select if slot == "A" else self.b_select).value)
+        self.state.play_sequence([self.state.make(latent_recipe(self.state.model, z, f"kick {slot}"))], "audition")
+
+    def set_current(self, slot:str): # "A" or "B"
+        "Make the current kick kick A (or B), as it is now (a history entry, not 'whatever is current')."
+        state = self.state
+        if not any(k is state.kick for k in state.history): state.commit(state.kick)
+        index = max(i for i, k in enumerate(state.history) if k is state.kick)
+        self._refresh_endpoints()
+        (self.a_select if slot == "A" else self.b_select).value = f"history:{index}"
 
     def morph(self, steps:int|None=None, mode:str|None=None):
         "Decode `steps` kicks from A to B (one batch) and draw them as strips."
@@ -89,10 +117,11 @@ class MorphMode(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Column(
-            pn.Row(self.a_select, self.b_select, sizing_mode="stretch_width"),
-            pn.Row(self.steps_slider, self.mode_select, self.morph_button),
-            pn.pane.Bokeh(self.interp_strips.fig, sizing_mode="stretch_width"),
-            pn.Row(self.bpm, self.play_sequence_button),
+            self.a_select, wrap_row(self.play_a_button, self.set_a_button),
+            self.b_select, wrap_row(self.play_b_button, self.set_b_button),
+            wrap_row(self.steps_slider, self.mode_select, self.morph_button),
+            self.interp_strips.view(),
+            wrap_row(self.bpm, self.play_sequence_button),
             pn.pane.Markdown("**Style transfer**: the body (pitch and decay) of one kick with the character (click, tone, "
                              "everything else) of the other."),
-            pn.Row(self.style_strength, self.style_ab_button, self.style_ba_button))
+            wrap_row(self.style_strength, self.style_ab_button, self.style_ba_button))

@@ -9,6 +9,7 @@ from kick_nbdev.fx import FX_PRESETS, NOTE_NAMES
 from kick_nbdev.latent import resolve_seed
 from kick_nbdev.pack import PACK_SIZES, POOL_FACTOR, Pack
 from kick_nbdev.recipe import category_label
+from kick_app.dashboard.widgets import wrap_row
 from kick_app.dashboard.state import DashboardState
 
 log = logging.getLogger("kick_nbdev.dashboard")
@@ -96,6 +97,6 @@ class PackCard(pn.viewable.Viewer):
                              "decay and loudness. A key tunes every kick to that pitch class (kicks that will not tune are "
                              "replaced); with the current FX settings, their tuning is the key unless one is picked here. The kicks "
                              "are as long as the sidebar's Length."),
-            pn.Row(self.pack_size, self.pack_key, self.pack_fx, self.pack_button),
-            self.pack_progress, pn.Row(self.pack_download, self.pack_summary, sizing_mode="stretch_width"),
+            wrap_row(self.pack_size, self.pack_key, self.pack_fx, self.pack_button),
+            self.pack_progress, wrap_row(self.pack_download, self.pack_summary, sizing_mode="stretch_width"),
             title="Sample pack", collapsed=False, sizing_mode="stretch_width")

@@ -5,7 +5,7 @@ import panel as pn
 from kick_nbdev.latent import MAX_SEED, new_seed
 from kick_nbdev.recipe import random_recipe, variation_recipes
 from kick_app.dashboard.state import DashboardState
-from kick_app.dashboard.widgets import ImmediateSlider, KickStrips
+from kick_app.dashboard.widgets import ImmediateSlider, KickStrips, wrap_row
 
 N_VARIATIONS = 6              # kicks in a row of variations
 ANY_CATEGORY, BLEND = "any", "blend"  # the category picker's entries besides the categories themselves
@@ -19,10 +19,13 @@ class RandomMode(pn.viewable.Viewer):
         self.variation_kicks = []   # the last row of variations
         categories = state.controls.categories.categories
         self.category_choice = w.RadioButtonGroup(label="Category", options=[ANY_CATEGORY, *categories, BLEND], value=ANY_CATEGORY,
-                                                  color="primary", variant="outline")
+                                                  color="primary", variant="outline", sizing_mode="stretch_width",
+                                                  stylesheets=[":host { min-width: 0 !important; max-width: 100%; }"
+                                                               ".bk-btn-group { flex-wrap: wrap !important; }"   # wraps on a phone
+                                                               ".bk-btn.bk-btn-primary.bk-active { background-color: #b3420a !important; color: #fff !important; }"])  # 5.7:1
         self.blend_sliders = {c: w.IntSlider(label=f"{c} (%)", start=0, end=100, step=5, value=DEFAULT_BLEND_PCT.get(c, 0),
                                              sizing_mode="stretch_width") for c in categories}
-        self.blend_row = pn.Row(*self.blend_sliders.values(), visible=False, sizing_mode="stretch_width")
+        self.blend_row = wrap_row(*self.blend_sliders.values(), visible=False, sizing_mode="stretch_width")
         self.category_choice.param.watch(lambda e: setattr(self.blend_row, "visible", e.new == BLEND), "value")
         self.random_button = w.Button(label="Random kick  (R)", color="primary", sizing_mode="stretch_width")
         self.random_button.on_click(lambda e: self.random_kick())
@@ -93,12 +96,12 @@ class RandomMode(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Column(
-            pn.Row(pn.pane.Markdown("**Category**", align="center"), self.category_choice),
+            wrap_row(pn.pane.Markdown("**Category**", align="center"), self.category_choice),
             self.blend_row,
-            pn.Row(self.random_button, self.seed_input, sizing_mode="stretch_width"),
+            wrap_row(self.random_button, self.seed_input, sizing_mode="stretch_width"),
             pn.pane.Markdown("**Variations** of the last random / recalled / picked kick: one in a direction you move "
                              "along with the intensity slider (a new direction with the button), or a row of them to "
                              "choose from."),
-            pn.Row(self.intensity, self.direction_button, self.variations_button, self.play_variations_button,
+            wrap_row(self.intensity, self.direction_button, self.variations_button, self.play_variations_button,
                    sizing_mode="stretch_width"),
-            pn.pane.Bokeh(self.variation_strips.fig, sizing_mode="stretch_width"))
+            self.variation_strips.view())

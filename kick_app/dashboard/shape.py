@@ -112,4 +112,4 @@ class ShapeCard(pn.viewable.Viewer):
             *[pn.Row(slider, pn.widgets.TooltipIcon(value=self.shape_tips[name], align="center"), sizing_mode="stretch_width")
               for name, slider in self.shape_sliders.items()],
             pn.Row(self.shape_reset_button, self.shape_keep_button), self.shape_info,
-            title="Shape", collapsible=False, width=380)
+            title="Shape", collapsible=False, sizing_mode="stretch_width", max_width=380, min_width=260)

@@ -1,24 +1,19 @@
 "The sidebar: what the current kick is (label, seed, pitch, nearest corpus kicks), downloads, upload, history."
-import io, tempfile
+import io
 from dataclasses import replace
-from pathlib import Path
 
 import panel as pn
 
 from kick_nbdev.latent import nearest_corpus_kicks
 from kick_nbdev.length import LENGTH_RANGE_S
-from kick_nbdev.preprocess import AudioFileError, load_audio, preprocess
-from kick_nbdev.service import MAX_UPLOAD_BYTES
+from kick_nbdev.service import MAX_UPLOAD_BYTES, UploadError
 from kick_nbdev.recipe import latent_recipe
 from kick_nbdev.storage import StorageUnavailable
 from kick_app.dashboard.shape import pitch_text
+from kick_app.dashboard.widgets import wrap_row
 from kick_app.dashboard.state import DashboardState, Kick
 
-UPLOAD_TYPES = ".wav,.flac,.ogg,.aif,.aiff"
-
-def file_stem(kick:Kick)->str: # a download's name until the download names the file by its content
-    if kick.seed is not None and not kick.made: return f"kick_seed{kick.seed}"
-    return "kick_" + format(abs(hash(kick.latent.tobytes())) % 16**8, "08x")
+UPLOAD_TYPES = ".wav,.flac,.ogg,.aif,.aiff,.mp3"
 
 class Sidebar(pn.viewable.Viewer):
     "The current kick's facts and files, the upload, and the history (a click recalls an entry)."
@@ -53,7 +48,8 @@ class Sidebar(pn.viewable.Viewer):
         nearest = "".join(f"\n- {n.get('name', n['index'])} ({n.get('category', '?')}), distance {n['distance']:.2f}" for n in near)
         self.info.object = (f"### {kick.label}\n" + (f"seed **{kick.seed}**\n\n" if kick.seed is not None else "\n")
                             + (f"Closest corpus kicks:{nearest}" if nearest else ""))
-        self.wav_download.filename, self.json_download.filename = f"{file_stem(kick)}.wav", f"{file_stem(kick)}.json"
+        name = state.file_facts(kick)["name"]
+        self.wav_download.filename, self.json_download.filename = name, name.replace(".wav", ".json")
 
     def set_length(self, length_s:float|None # seconds within LENGTH_RANGE_S; None: the model's window
                   ):
@@ -70,16 +66,13 @@ class Sidebar(pn.viewable.Viewer):
 
     def upload_kick(self, data:bytes, filename:str="upload"):
         "Encode an uploaded kick; its reconstruction becomes current, with the preprocessed original as B."
-        state, label = self.state, Path(str(filename)).name[:80] or "upload"
-        try:
-            z = state.service.encode_upload(data, label)  # checks the size (MAX_UPLOAD_BYTES) and the file
-            with tempfile.TemporaryDirectory(prefix="kick_dash_") as tmp:
-                path = Path(tmp) / f"upload{Path(label).suffix.lower()[:6] or '.wav'}"
-                path.write_bytes(data)
-                original = preprocess(*load_audio(path), state.model.n_samples)
-        except (AudioFileError, ValueError) as e:  # the library's messages name the file and say what is wrong
-            return state.notify_error(f"Upload failed: {e}" if label in str(e) else f"Upload failed: {label}: {e}")
-        kick = replace(state.make(latent_recipe(state.model, z, f"upload: {label}")), original=original)
+        state = self.state
+        try: upload = state.service.read_upload(data, filename)   # decoded once; the size and the sound checked
+        except UploadError as e: return state.notify_error(f"Upload failed: {e}")   # in a producer's words, naming the file
+        if upload.warning:
+            state.last_error = upload.warning
+            if pn.state.notifications is not None: pn.state.notifications.warning(upload.warning, duration=10000)
+        kick = replace(state.make(latent_recipe(state.model, upload.latent, f"upload: {upload.label}")), original=upload.original)
         state.set_anchor(kick)
         state.show(kick)
 
@@ -91,15 +84,15 @@ class Sidebar(pn.viewable.Viewer):
             state.notify_error(f"storage unavailable, try again: {e}"); raise
         except ValueError as e:  # FX that cannot apply to this kick (a tuning too far from its pitch)
             state.notify_error(f"cannot render this kick with these FX: {e}"); raise
-        name = stored.name if kind == "wav" else stored.metadata_name
-        (self.wav_download if kind == "wav" else self.json_download).filename = name
-        return io.BytesIO(state.service.storage.get(name))
+        (self.wav_download if kind == "wav" else self.json_download).filename = (
+            stored.download_name if kind == "wav" else stored.download_name.replace(".wav", ".json"))
+        return io.BytesIO(state.service.storage.get(stored.name if kind == "wav" else stored.metadata_name))
 
     def __panel__(self):
         return pn.Column(
-            self.info, self.pitch_info, pn.Row(self.length, self.window_button, sizing_mode="stretch_width"),
-            pn.Row(self.wav_download, self.json_download),
-            pn.pane.Markdown(f"**Upload a kick** (WAV/FLAC/OGG/AIFF, at most {MAX_UPLOAD_BYTES // 2**20} MB): B plays the "
+            self.info, self.pitch_info, wrap_row(self.length, self.window_button, sizing_mode="stretch_width"),
+            wrap_row(self.wav_download, self.json_download),
+            pn.pane.Markdown(f"**Upload a kick** (WAV/AIFF/FLAC/OGG/MP3, at most {MAX_UPLOAD_BYTES // 2**20} MB): B plays the "
                              "original, A the model's reconstruction."), self.upload, self.history_select,
             pn.pane.Markdown("**Keys:** `R` a new random kick · `space` play it again (sound starts after "
                              "your first click on the page, as browsers require)."), sizing_mode="stretch_width")

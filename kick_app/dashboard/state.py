@@ -1,6 +1,6 @@
 """One producer's session: the kick on screen, its history, the FX chain heard, the sequence playing, the caches. The
 components share this object: they change it through its methods and follow it through its parameters."""
-import base64, functools, logging
+import base64, contextvars, functools, logging, math, time
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 
@@ -9,6 +9,10 @@ import panel as pn
 import param
 
 from kick_nbdev.core import LRU
+from kick_nbdev.deliver import RECALL_KEYS
+from kick_nbdev.fx import hz_to_note
+from kick_nbdev.recipe import category_label
+from kick_nbdev.service import download_name
 from kick_nbdev.fx import FxSettings, apply_fx
 from kick_nbdev.latent import check_latent, new_seed, slider_ranges
 from kick_nbdev.length import LENGTH_RANGE_S, fit_length
@@ -41,12 +45,21 @@ def wav_base64(audio:np.ndarray, # (T,) float samples in [-1, 1]
     "The kick as base64 WAV text, the form the browser player decodes."
     return base64.b64encode(encode_audio(audio, sample_rate, "wav", 16)).decode("ascii")
 
+_AT_ONCE = contextvars.ContextVar("kick_at_once", default=False)
+
 def in_document(fn):
-    """Run `fn` now without a server; on a server, in the next tick of the session's document, which holds the
-    document lock (Bokeh models may only change under it) and lets what was set before go out first."""
+    """Run `fn` now without a server (or inside `at_once`); on a server, in the next tick of the session's document,
+    which holds the document lock (Bokeh models may only change under it) and lets what was set before go out first."""
     doc = pn.state.curdoc
-    if doc is not None and doc.session_context is not None: pn.state.execute(fn, schedule=True)
+    if doc is not None and doc.session_context is not None and not _AT_ONCE.get(): pn.state.execute(fn, schedule=True)
     else: fn()
+
+@contextmanager
+def at_once():
+    "`in_document` runs its functions at once in this block (the caller holds the document's lock, or has no document)."
+    token = _AT_ONCE.set(True)
+    try: yield
+    finally: _AT_ONCE.reset(token)
 
 class DashboardState(param.Parameterized):
     "What the components share. Parameters are followed (`param.watch`); methods are how components change them."
@@ -71,6 +84,7 @@ class DashboardState(param.Parameterized):
         m = self.model
         self.map = LatentMap.fit(m.corpus_latents, m.latent_mean, m.latent_std)
         self._quiet = 0                              # > 0 while the code (not the user) moves widgets
+        self.last_action = time.monotonic()          # when the producer last chose a kick (`show`): idle sessions close
         self._heard, self._measured = LRU(HEARD_CACHE_SIZE), LRU(HEARD_CACHE_SIZE)
 
     # ------------------------------------------------------------------ widgets moved by the code, not the user
@@ -123,6 +137,18 @@ class DashboardState(param.Parameterized):
         key = (kick, None if self.fx is None else astuple(self.fx), self.length_s)
         return self._measured.get_or_make(key, lambda: shape_descriptors(self.heard(kick)))
 
+    def file_facts(self, kick:Kick)->dict: # id, name, tags, recall, key_hz
+        """What the page keeps of `kick` as a file (a 16-bit WAV through the FX chain): its storage `id`, its readable
+        `name` (kick_F1_808_s123.wav), `tags` (note, category), the `recall` data that makes it again, and `key_hz`."""
+        key, recall = self.service.recall_of(kick.latent, kick.seed, "wav", 16, self.fx, kick.made, self.length_s)
+        pitch_hz = float(self.descriptors(kick)["pitch_hz"][0])   # measured on what is heard, once per kick and FX
+        note = hz_to_note(pitch_hz)[0] if math.isfinite(pitch_hz) else None
+        category = (kick.made or {}).get("category")
+        return dict(id=f"kick_{key}.wav", name=download_name(recall, pitch_hz, key),
+                    tags=[t for t in (note, category and category_label(category)) if t],
+                    recall={k: recall[k] for k in RECALL_KEYS if recall.get(k) is not None},
+                    key_hz=pitch_hz if math.isfinite(pitch_hz) else None)
+
     def reference(self, kick:Kick)->tuple: # (audio, label) of the B side of the A/B comparison
         if kick.original is not None: return self.heard(kick, original=True), "original upload"  # through the same FX
         previous = [k for k in self.history if k is not kick]
@@ -133,6 +159,7 @@ class DashboardState(param.Parameterized):
         """Make `kick` current; `commit` adds it to the history. It is the producer's choice: a sequence playing stops
         (a walk no longer moves the current kick)."""
         self.stop_sequence()
+        self.last_action = time.monotonic()
         self.present(kick, commit)
 
     def present(self, kick:Kick, commit:bool):

@@ -9,6 +9,7 @@ from bokeh.plotting import figure
 
 from kick_nbdev.viz import minmax_envelope
 
+WRAP_TITLE = ".bk-slider-title { white-space: normal !important; overflow-wrap: anywhere; }"   # a long title wraps on a phone
 SLIDER_INTERVAL_MS = 50       # at most one re-render per this while a slider is dragged (the last position always renders)
 STRIP_POINTS = 96             # envelope columns per waveform strip
 STRIP_FILL, STRIP_GAP = "#888888", 0.9  # background of a strip; width of a strip in a slot of width 1
@@ -76,6 +77,15 @@ class KickStrips:
         fig.axis.visible, fig.grid.visible = False, False
         self.boxes.selected.on_change("indices", lambda attr, old, new: new and on_pick(new[0]))
         self.fig = fig
+        # the same choice from the keyboard (and for screen readers): one button per strip
+        self.keys = pn.widgets.RadioButtonGroup(label=f"{title.split(' (')[0]}: pick one", options=[], value=None,
+                                                visible=False, stylesheets=[".bk-btn-group { flex-wrap: wrap !important; }"])
+        self.keys.param.watch(lambda e: e.new is not None and not self._drawing and on_pick(self.keys.options.index(e.new)), "value")
+        self._drawing = False
+
+    def view(self)->pn.Column:
+        "The strips and their buttons."
+        return pn.Column(pn.pane.Bokeh(self.fig, sizing_mode="stretch_width"), self.keys, sizing_mode="stretch_width")
 
     def draw(self, audio:np.ndarray, # (n, n_samples) the kicks
              labels:list):           # n short labels under the strips
@@ -89,6 +99,9 @@ class KickStrips:
             self.boxes.data = dict(left=np.arange(n) - 0.02, right=np.arange(n) + STRIP_GAP + 0.02, label=list(labels),
                                    fill=[STRIP_FILL] * n)
             self.fig.x_range.update(start=-0.1, end=n)
+        self._drawing = True
+        try: self.keys.param.update(options=[f"▶ {label}" for label in labels], value=None, visible=n > 0)
+        finally: self._drawing = False
 
     def highlight(self, i:int): # the strip to mark (-1: none)
         "Mark strip `i` (the one sounding)."
@@ -100,3 +113,8 @@ class KickStrips:
         state.param.watch(lambda e: state.sequence_kind == kind and state.in_document(lambda: self.highlight(e.new)), "step")
         state.param.watch(lambda e: e.old == kind and e.new is None and state.in_document(lambda: self.highlight(-1)),
                           "sequence_kind")
+
+def wrap_row(*objects, **params)->pn.FlexBox:
+    "A row that wraps onto the next line when the screen is too narrow (a phone), instead of running off its edge."
+    return pn.FlexBox(*objects, flex_wrap="wrap", align_items="flex-end",   # an item may shrink to the screen, not past it
+                      stylesheets=['div[id^="flexbox"] > div { min-width: 0; max-width: 100%; }'], **params)
