@@ -9,21 +9,10 @@
 
 import {GroovePlayer, PATTERNS} from "./groove.js";
 import {Gestures, sharedStore} from "./kickstore.js";
-import {dragKick, kickUrl} from "./library.js";
+import {dragKick, h, kickUrl} from "./library.js";
 import {connectMidi, notePlayback} from "./keys.js";
 
 export const FORMATS = {"WAV 16-bit": ["wav", 16], "WAV 24-bit": ["wav", 24], "FLAC 16-bit": ["flac", 16], "FLAC 24-bit": ["flac", 24]};
-
-const h = (tag, props = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "class") el.className = v;
-    else if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v === true ? "" : v);
-  }
-  el.append(...children);
-  return el;
-};
 
 // The kick as a file in `fmt` / `bitDepth`: the same recall data, the format's extension.
 export function asFormat(info, fmt, bitDepth) {

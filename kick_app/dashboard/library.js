@@ -39,7 +39,7 @@ export function dragKick(el, getKick, {origin = globalThis.location.origin} = {}
   });
 }
 
-const h = (tag, props = {}, ...children) => {
+export const h = (tag, props = {}, ...children) => {   // a DOM element: attributes, on* listeners, children (nulls skipped)
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
